@@ -1,0 +1,223 @@
+"""The command line: options → Settings → one pipeline call → rendered report and exit code.
+
+Nothing here knows how a spec is obtained or converted; `main` is the one place that maps
+errors to exit codes (see `openapi_meta.errors`).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from openapi_meta import __version__
+from openapi_meta.errors import InvalidSpecError, OpenApiMetaError
+from openapi_meta.findings import Level, findings_report, render_findings
+
+F = Callable[..., Any]
+
+
+def _source_options(command: F) -> F:
+    options = [
+        click.option("--file", type=click.Path(path_type=Path), help="A JSON or YAML spec file."),
+        click.option("--url", help="A running server: its spec URL or its base URL."),
+        click.option("--command", help="A local command that starts the server."),
+        click.option("--image", help="A local Docker image to run."),
+        click.option("--build", type=click.Path(path_type=Path), help="A Docker build context."),
+        click.option("--app", help="A Python app object, MODULE:ATTR."),
+        click.option("--fal", help="A fal function, FILE::FUNCTION."),
+        click.option(
+            "--config",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="pyproject.toml to read [tool.openapi-meta] from (default: the nearest one).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _report_options(command: F) -> F:
+    options = [
+        click.option("-v", "--verbose", is_flag=True, default=None, help="List every finding."),
+        click.option(
+            "--strict", is_flag=True, default=None, help="Exit 1 when a finding is a warning."
+        ),
+        click.option(
+            "--report",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Also write the findings as JSON to this file.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="openapi-meta")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def cli(debug: bool) -> None:
+    """Turn your server's OpenAPI spec into the `metadata` of a fal deployment.
+
+    \b
+      openapi-meta extract --file openapi.yaml -o fal_openapi.py
+      openapi-meta check --file openapi.yaml --module fal_openapi.py
+
+    Exit codes: 0 success, 1 the spec is not acceptable or the module is stale,
+    2 usage error, 3 the spec could not be obtained.
+    """
+
+
+@cli.command()
+@_source_options
+@click.option(
+    "-o",
+    "--output",
+    help="Where to write: a .py module (default fal_openapi.py), .json, .yaml, or - for stdout.",
+)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["python", "json", "yaml"]),
+    help="Output format (default: from the output's suffix, else python).",
+)
+@_report_options
+def extract(**options: Any) -> int:
+    """Get the spec from a source, convert it to OpenAPI 3.0.3, validate it, write it.
+
+    \b
+    Examples:
+      openapi-meta extract --file openapi.yaml                  # writes fal_openapi.py
+      openapi-meta extract --file openapi.json -o app/fal_openapi.py
+      openapi-meta extract --file openapi.yaml -o - --format json | jq .paths
+
+    Then, in the file with your fal function:
+
+    \b
+      from fal_openapi import metadata
+      @fal.function(image=..., exposed_port=8000, metadata=metadata)
+    """
+    from openapi_meta.emit import render, write_output
+    from openapi_meta.pipeline import make_source, run_pipeline
+
+    settings = _settings(options)
+    extraction = run_pipeline(make_source(settings))
+    text = render(extraction.spec, settings.output_format, source=extraction.origin)
+    code = _finish(extraction.findings, settings)
+    if code == 0:
+        write_output(text, settings.output)
+        if settings.output != "-":
+            _say(f"wrote {settings.output} ({len(extraction.spec.get('paths', {}))} paths)")
+    return code
+
+
+@cli.command()
+@_source_options
+@click.option(
+    "--module",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The committed module to compare (default: the configured output, fal_openapi.py).",
+)
+@_report_options
+def check(**options: Any) -> int:
+    """Fail (exit 1, with a diff) when the committed module differs from the source's spec.
+
+    Run it in CI before `fal deploy`, with the same source options as `extract`:
+
+    \b
+      openapi-meta check --file openapi.yaml --module fal_openapi.py
+
+    With [tool.openapi-meta] in pyproject.toml (file = "openapi.yaml",
+    output = "fal_openapi.py") a bare `openapi-meta check` does the same.
+    """
+    from openapi_meta.check import compare_with_module
+    from openapi_meta.pipeline import make_source, run_pipeline
+
+    settings = _settings(options)
+    extraction = run_pipeline(make_source(settings))
+    code = _finish(extraction.findings, settings)
+    result = compare_with_module(extraction.spec, settings.module_path)
+    if not result.up_to_date:
+        click.echo(result.diff, nl=False)
+        _say(
+            f"{result.module} is stale: regenerate it with `openapi-meta extract"
+            f" ... -o {result.module}` and commit it"
+        )
+        return 1
+    _say(f"{result.module} is up to date")
+    return code
+
+
+def _settings(options: dict[str, Any]) -> Any:
+    from openapi_meta.config import build_settings
+
+    config = options.pop("config", None)
+    if "format_" in options:
+        options["format"] = options.pop("format_")
+    return build_settings(options, config=config)
+
+
+def _finish(findings: Any, settings: Any) -> int:
+    """Report findings; the exit code they imply (1 under --strict with warnings)."""
+    if settings.report:
+        from openapi_meta.emit import write_atomic
+
+        write_atomic(settings.report, findings_report(findings).encode())
+    text = render_findings(findings, verbose=settings.verbose)
+    if text:
+        _say(text)
+    if settings.strict and any(f.level is not Level.INFO for f in findings):
+        _say("--strict: warnings count as failures; nothing written")
+        return 1
+    return 0
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised like Ctrl-C so every `finally` that stops a container still runs."""
+
+
+def _on_sigterm(signum: int, frame: object) -> NoReturn:
+    raise _Terminated()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI and turn every outcome into an exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or os.environ.get("OPENAPI_META_DEBUG") == "1"
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        result = cli.main(args=args, prog_name="openapi-meta", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        _say("openapi-meta: interrupted")
+        return 130
+    except _Terminated:
+        _say("openapi-meta: terminated")
+        return 143
+    except OpenApiMetaError as exc:
+        if debug:
+            traceback.print_exc()
+        if isinstance(exc, InvalidSpecError):
+            _say(render_findings(exc.findings, verbose=True))
+        _say(f"openapi-meta: error: {exc}")
+        return exc.exit_code
+    return result if isinstance(result, int) else 0
+
+
+def _console_main() -> NoReturn:
+    sys.exit(main())

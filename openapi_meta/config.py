@@ -1,0 +1,131 @@
+"""Settings: command-line options merged over `[tool.openapi-meta]` in pyproject.toml.
+
+Cross-option rules (exactly one source, format from the output's suffix) live here, so the
+CLI stays a thin translation of options into a `Settings` object.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from openapi_meta.errors import UsageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SOURCE_FIELDS = ("file", "url", "command", "image", "build", "app", "fal")
+DEFAULT_OUTPUT = "fal_openapi.py"
+_FORMAT_BY_SUFFIX = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+_PATH_FIELDS = ("file", "build", "output", "module", "report")
+
+
+class Settings(BaseModel):
+    """Everything one run needs; built from CLI options over pyproject settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: Path | None = None
+    url: str | None = None
+    command: str | None = None
+    image: str | None = None
+    build: Path | None = None
+    app: str | None = None
+    fal: str | None = None
+
+    output: str = DEFAULT_OUTPUT
+    format: Literal["python", "json", "yaml"] | None = None
+    module: Path | None = None
+    report: Path | None = None
+    verbose: bool = False
+    strict: bool = False
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Settings:
+        given = [f"--{name}" for name in SOURCE_FIELDS if getattr(self, name) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one source, not {len(given)}: {', '.join(given)}")
+        return self
+
+    @property
+    def source_option(self) -> str:
+        """The name of the source option in use, e.g. "file"."""
+        for name in SOURCE_FIELDS:
+            if getattr(self, name) is not None:
+                return name
+        raise UsageError(
+            "no source given: use one of " + ", ".join(f"--{n}" for n in SOURCE_FIELDS),
+            hint="or set one in [tool.openapi-meta] of pyproject.toml",
+        )
+
+    @property
+    def output_format(self) -> Literal["python", "json", "yaml"]:
+        if self.format:
+            return self.format
+        return _FORMAT_BY_SUFFIX.get(Path(self.output).suffix.lower(), "python")  # type: ignore[return-value]
+
+    @property
+    def module_path(self) -> Path:
+        """The module `check` compares against: --module, else the configured output."""
+        return self.module or Path(self.output)
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start` (the way ruff and black find theirs)."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_pyproject_settings(path: Path) -> dict[str, Any]:
+    """The `[tool.openapi-meta]` table, keys normalised to option names, paths made absolute."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: invalid TOML: {exc}") from exc
+    table = data.get("tool", {}).get("openapi-meta", {})
+    if not isinstance(table, dict):
+        raise UsageError(f"{path}: [tool.openapi-meta] must be a table")
+    settings = {key.replace("-", "_"): value for key, value in table.items()}
+    for key in _PATH_FIELDS:
+        value = settings.get(key)
+        if isinstance(value, str) and value != "-":
+            settings[key] = str(path.parent / value)
+    return settings
+
+
+def build_settings(
+    cli_options: dict[str, Any], *, config: Path | None = None, cwd: Path | None = None
+) -> Settings:
+    """Merge CLI options (None means "not given") over the pyproject settings and validate."""
+    given = {k: v for k, v in cli_options.items() if v is not None and v != ()}
+    pyproject = config or find_pyproject(cwd or Path.cwd())
+    from_file: dict[str, Any] = read_pyproject_settings(pyproject) if pyproject else {}
+    if config and not from_file:
+        raise UsageError(f"{config}: no [tool.openapi-meta] table")
+    if any(name in given for name in SOURCE_FIELDS):
+        from_file = {k: v for k, v in from_file.items() if k not in SOURCE_FIELDS}
+    merged = {**from_file, **given}
+    try:
+        return Settings(**merged)
+    except ValidationError as exc:
+        raise UsageError(_describe(exc, pyproject if from_file else None)) from exc
+
+
+def _describe(exc: ValidationError, pyproject: Path | None) -> str:
+    error = exc.errors()[0]
+    name = ".".join(str(p) for p in error["loc"])
+    where = f" (from {pyproject} [tool.openapi-meta] or the command line)" if pyproject else ""
+    if error["type"] == "extra_forbidden":
+        return f"unknown setting {name!r}{where}"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{name}: {message}{where}" if name else f"{message}{where}"

@@ -1,0 +1,325 @@
+"""Load: turn a raw document's bytes into a plain JSON-compatible dict, or fail clearly.
+
+fal sends metadata as a protobuf Struct, so what comes out must be pure JSON: string keys
+only (YAML reads `200:` as an int), no dates (YAML reads `2024-01-01` as a date), no NaN or
+Infinity, no bytes or sets. Every failure names the document, and the line and column or the
+JSON pointer where it happened. Hostile input (a "billion laughs" alias bomb, deep nesting)
+fails fast against the limits in `openapi_meta.limits`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import Any
+
+import yaml
+
+from openapi_meta.errors import DocumentError
+from openapi_meta.findings import join_pointer
+from openapi_meta.jsontypes import JSONObject
+from openapi_meta.limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_EXPANDED_NODES
+from openapi_meta.sources import RawDocument
+
+__all__ = ["load_document", "parse_text"]
+
+
+def load_document(raw: RawDocument) -> JSONObject:
+    """Decode and parse `raw`; the result is a fresh tree (no shared nodes) of JSON values."""
+    if len(raw.content) > MAX_DOCUMENT_BYTES:
+        raise DocumentError(
+            f"{raw.name}: {len(raw.content):,} bytes is over the {MAX_DOCUMENT_BYTES:,}-byte limit"
+        )
+    text = _decode(raw.content, raw.name)
+    data = parse_text(text, raw.name, syntax=raw.syntax)
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single {_type_name(data)} value"
+        raise DocumentError(f"{raw.name}: the document is {kind}, not a mapping (an OpenAPI object)")
+    return data
+
+
+def parse_text(text: str, name: str, *, syntax: str | None = None) -> Any:
+    """Parse JSON or YAML text (`syntax` None means: sniff) into checked JSON values."""
+    if not text.strip():
+        raise DocumentError(f"{name}: the document is empty")
+    looks_like_json = text.lstrip()[:1] in ("{", "[")
+    if syntax == "json" or (syntax is None and looks_like_json):
+        try:
+            data = _parse_json(text, name)
+        except DocumentError:
+            # `{a: 1}` is YAML flow style, not broken JSON; only an explicit .json stays JSON.
+            if syntax == "json" or not _parses_as_yaml(text):
+                raise
+            data = _parse_yaml(text, name)
+    else:
+        data = _parse_yaml(text, name)
+    _check_tree(data, name)
+    return data
+
+
+def _decode(content: bytes, name: str) -> str:
+    if content.startswith(b"\xef\xbb\xbf"):
+        content = content[3:]
+    nul = content.find(b"\x00")
+    if nul != -1:
+        raise DocumentError(
+            f"{name}: not a text file (NUL byte at offset {nul}); expected JSON or YAML"
+        )
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content.count(b"\n", 0, exc.start) + 1
+        raise DocumentError(
+            f"{name}: line {line}: not valid UTF-8 (byte 0x{content[exc.start]:02x} at offset"
+            f" {exc.start}); JSON and YAML specs must be UTF-8 text"
+        ) from exc
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, obj: dict[str, Any], key: str) -> None:
+        self.obj = obj
+        self.key = key
+
+
+def _parse_json(text: str, name: str) -> Any:
+    duplicates: list[tuple[dict[str, Any], str]] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            seen: set[str] = set()
+            key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+            duplicates.append((obj, key))
+        return obj
+
+    def refuse_constant(token: str) -> float:
+        raise ValueError(f"{token} is not a JSON value")
+
+    try:
+        data = json.loads(
+            text,
+            object_pairs_hook=pairs_hook,
+            parse_constant=refuse_constant,
+            parse_float=_finite_float,
+        )
+    except json.JSONDecodeError as exc:
+        raise DocumentError(
+            f"{name}: line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}"
+        ) from exc
+    except ValueError as exc:  # from refuse_constant / _finite_float
+        raise DocumentError(f"{name}: invalid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise DocumentError(f"{name}: nested deeper than {MAX_DEPTH} levels") from exc
+    if duplicates:
+        obj, key = duplicates[0]
+        where = _pointer_to(data, obj)
+        raise DocumentError(
+            f"{name}: duplicate key {key!r} in the object at {where or '/'};"
+            " JSON parsers disagree on which value wins, so remove one"
+        )
+    return data
+
+
+def _finite_float(token: str) -> float:
+    value = float(token)
+    if math.isinf(value):
+        raise ValueError(f"the number {token} is too large for a 64-bit float")
+    return value
+
+
+def _pointer_to(root: Any, target: object) -> str:
+    """The JSON pointer of the container `target` (by identity) in `root`; only on error paths."""
+    stack: list[tuple[str, Any]] = [("", root)]
+    while stack:
+        pointer, node = stack.pop()
+        if node is target:
+            return pointer
+        if isinstance(node, dict):
+            stack.extend((join_pointer(pointer, k), v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((join_pointer(pointer, i), v) for i, v in enumerate(node))
+    return ""
+
+
+# --- YAML -------------------------------------------------------------------------------
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _where(name: str, node: yaml.Node) -> str:
+    mark = node.start_mark
+    return f"{name}: line {mark.line + 1}, column {mark.column + 1}"
+
+
+class _JSONLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe YAML loading that only builds JSON values and reports where it refuses."""
+
+    name = "<document>"
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            raise DocumentError(f"{_where(self.name, node)}: expected a mapping")
+        own_keys = {id(key_node) for key_node, _ in node.value}
+        self.flatten_mapping(node)  # `<<: *base` merge keys; explicit keys override merged ones
+        mapping: dict[str, Any] = {}
+        explicit: set[str] = set()
+        for key_node, value_node in node.value:
+            key = self._key_text(key_node)
+            if key in explicit and id(key_node) in own_keys:
+                raise DocumentError(
+                    f"{_where(self.name, key_node)}: duplicate key {key!r};"
+                    " YAML parsers disagree on which value wins, so remove one"
+                )
+            if id(key_node) in own_keys:
+                explicit.add(key)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def _key_text(self, key_node: yaml.Node) -> str:
+        # Keep the key as written: `200:` is the response code "200", `010:` stays "010".
+        if isinstance(key_node, yaml.ScalarNode):
+            return key_node.value
+        kind = "list" if isinstance(key_node, yaml.SequenceNode) else "mapping"
+        raise DocumentError(
+            f"{_where(self.name, key_node)}: a {kind} used as a mapping key; JSON keys are strings"
+        )
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> str:
+        value = super().construct_yaml_timestamp(node)
+        return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        value = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            raise DocumentError(
+                f"{_where(self.name, node)}: {node.value!r} (NaN or infinity) is not a JSON number"
+            )
+        return value
+
+    def refuse(self, node: yaml.Node) -> None:
+        raise DocumentError(
+            f"{_where(self.name, node)}: the YAML type {node.tag} has no JSON equivalent"
+        )
+
+
+_JSONLoader.add_constructor("tag:yaml.org,2002:timestamp", _JSONLoader.construct_yaml_timestamp)
+_JSONLoader.add_constructor("tag:yaml.org,2002:float", _JSONLoader.construct_yaml_float)
+for _tag in ("binary", "set", "omap", "pairs"):
+    _JSONLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _JSONLoader.refuse)
+
+
+def _parses_as_yaml(text: str) -> bool:
+    try:
+        yaml.compose(text, Loader=_BaseLoader)
+    except yaml.YAMLError:
+        return False
+    return True
+
+
+def _parse_yaml(text: str, name: str) -> Any:
+    loader = _JSONLoader(text)
+    loader.name = name
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise DocumentError(f"{name}: the document is empty")
+        shared = _check_node_graph(node, name)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
+        raise DocumentError(f"{name}: {where}invalid YAML: {problem}") from exc
+    except yaml.YAMLError as exc:
+        raise DocumentError(f"{name}: invalid YAML: {exc}") from exc
+    finally:
+        loader.dispose()
+    # Aliases make one object appear in several places; give each place its own copy so a
+    # later edit of one occurrence never changes another.
+    return _unshare(data) if shared else data
+
+
+def _check_node_graph(root: yaml.Node, name: str) -> bool:
+    """Refuse alias bombs and recursive aliases before anything is built; True if aliases exist.
+
+    Sizes are memoised per node, so the check is linear in the distinct nodes even when the
+    expanded document would be astronomically large.
+    """
+    expanded: dict[int, int] = {}
+    in_progress: set[int] = set()
+    shared = False
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            in_progress.discard(key)
+            children = _children(node)
+            total = 1 + sum(expanded[id(c)] for c in children)
+            if total > MAX_EXPANDED_NODES:
+                raise DocumentError(
+                    f"{_where(name, node)}: YAML aliases expand to more than"
+                    f" {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)"
+                )
+            expanded[key] = total
+            continue
+        if key in expanded:
+            shared = True
+            continue
+        if key in in_progress:
+            raise DocumentError(f"{_where(name, node)}: a YAML alias refers to itself")
+        in_progress.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node))
+    return shared
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _unshare(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _unshare(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unshare(v) for v in value]
+    return value
+
+
+# --- checks common to both ----------------------------------------------------------------
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _check_tree(data: Any, name: str) -> None:
+    """Depth and value types; iterative, so a deep document can't crash the check itself."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        elif isinstance(node, _SCALARS):
+            continue
+        else:
+            where = _pointer_to(data, node) or "/"
+            raise DocumentError(f"{name}: {_type_name(node)} value at {where} is not JSON")
+        if depth > MAX_DEPTH:
+            where = _pointer_to(data, node) or "/"
+            raise DocumentError(f"{name}: nested deeper than {MAX_DEPTH} levels (at {where})")
+        stack.extend((child, depth + 1) for child in children if not isinstance(child, _SCALARS))
+
+
+def _type_name(value: object) -> str:
+    return {dict: "mapping", list: "list", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )

@@ -1,0 +1,64 @@
+"""Findings: what a pass noticed, as frozen data; one place (`render_findings`) turns them into text.
+
+Passes never print and never exit: they record findings on the run's context and the CLI
+decides what to show and which exit code follows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Level(str, Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One observation about the document: a stable `code`, a `level`, the JSON `pointer` into
+    the input document (RFC 6901, "" for the root) and a human `message`."""
+
+    code: str
+    level: Level
+    pointer: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        data = asdict(self)
+        data["level"] = self.level.value
+        return data
+
+
+def escape_pointer_token(token: str | int) -> str:
+    """Escape one reference token for a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`)."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def join_pointer(pointer: str, *tokens: str | int) -> str:
+    """Append reference tokens to a JSON pointer."""
+    return pointer + "".join("/" + escape_pointer_token(t) for t in tokens)
+
+
+def render_findings(findings: Iterable[Finding], *, verbose: bool = False) -> str:
+    """Text for stderr: every finding when `verbose`, otherwise a count per code and level."""
+    findings = list(findings)
+    if not findings:
+        return ""
+    if verbose:
+        return "\n".join(
+            f"{f.level.value}: {f.code} at {f.pointer or '/'}: {f.message}" for f in findings
+        )
+    counts = Counter((f.level.value, f.code) for f in findings)
+    lines = [f"{n} × {level} {code}" for (level, code), n in sorted(counts.items())]
+    return "findings (use --verbose to see each one):\n  " + "\n  ".join(lines)
+
+
+def findings_report(findings: Iterable[Finding]) -> str:
+    """A JSON report for CI tools: a list of findings, each with code, level, pointer, message."""
+    return json.dumps({"findings": [f.to_dict() for f in findings]}, indent=2) + "\n"

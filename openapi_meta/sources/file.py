@@ -1,0 +1,42 @@
+"""The `--file` source: a JSON or YAML spec on disk (its folder is the root for relative $refs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from openapi_meta.errors import SourceError
+from openapi_meta.limits import MAX_DOCUMENT_BYTES
+from openapi_meta.sources import RawDocument
+
+_SYNTAX_BY_SUFFIX = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+
+
+@dataclass(frozen=True)
+class FileSource:
+    path: Path
+
+    def fetch(self) -> RawDocument:
+        path = self.path
+        try:
+            size = path.stat().st_size
+            if path.is_dir():
+                raise SourceError(f"{path}: is a folder, not a spec file")
+            if size > MAX_DOCUMENT_BYTES:
+                raise SourceError(
+                    f"{path}: {size:,} bytes is over the {MAX_DOCUMENT_BYTES:,}-byte limit"
+                )
+            content = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise SourceError(f"{path}: no such file") from exc
+        except PermissionError as exc:
+            raise SourceError(f"{path}: permission denied") from exc
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot read ({exc.strerror})") from exc
+        return RawDocument(
+            content=content,
+            origin=path.as_posix(),
+            name=path.as_posix(),
+            base_dir=path.resolve().parent,
+            syntax=_SYNTAX_BY_SUFFIX.get(path.suffix.lower()),
+        )
