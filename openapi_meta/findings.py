@@ -1,4 +1,4 @@
-"""Findings: what a pass noticed, as frozen data; one place (`render_findings`) turns them into text.
+"""Findings: what a pass noticed, as frozen data; `render_findings` turns them into text.
 
 Passes never print and never exit: they record findings on the run's context and the CLI
 decides what to show and which exit code follows.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Union
+from typing import TypeAlias
 
-JSON = Union[None, bool, int, float, str, list["JSON"], dict[str, "JSON"]]
-JSONObject = dict[str, JSON]
+JSON: TypeAlias = "bool | int | float | str | list[JSON] | dict[str, JSON] | None"
+JSONObject: TypeAlias = "dict[str, JSON]"

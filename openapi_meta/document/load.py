@@ -35,7 +35,9 @@ def load_document(raw: RawDocument) -> JSONObject:
     data = parse_text(text, raw.name, syntax=raw.syntax)
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single {_type_name(data)} value"
-        raise DocumentError(f"{raw.name}: the document is {kind}, not a mapping (an OpenAPI object)")
+        raise DocumentError(
+            f"{raw.name}: the document is {kind}, not a mapping (an OpenAPI object)"
+        )
     return data
 
 
