@@ -45,15 +45,10 @@ def parse_text(text: str, name: str, *, syntax: str | None = None) -> Any:
     """Parse JSON or YAML text (`syntax` None means: sniff) into checked JSON values."""
     if not text.strip():
         raise DocumentError(f"{name}: the document is empty")
-    looks_like_json = text.lstrip()[:1] in ("{", "[")
-    if syntax == "json" or (syntax is None and looks_like_json):
-        try:
-            data = _parse_json(text, name)
-        except DocumentError:
-            # `{a: 1}` is YAML flow style, not broken JSON; only an explicit .json stays JSON.
-            if syntax == "json" or not _parses_as_yaml(text):
-                raise
-            data = _parse_yaml(text, name)
+    # Without a hint (a URL's response), text that starts like JSON is JSON: falling back to
+    # YAML would turn broken JSON such as `{"a": }` into a document with silent nulls.
+    if syntax == "json" or (syntax is None and text.lstrip()[:1] in ("{", "[")):
+        data = _parse_json(text, name)
     else:
         data = _parse_yaml(text, name)
     _check_tree(data, name)
@@ -212,14 +207,6 @@ _JSONLoader.add_constructor("tag:yaml.org,2002:timestamp", _JSONLoader.construct
 _JSONLoader.add_constructor("tag:yaml.org,2002:float", _JSONLoader.construct_yaml_float)
 for _tag in ("binary", "set", "omap", "pairs"):
     _JSONLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _JSONLoader.refuse)
-
-
-def _parses_as_yaml(text: str) -> bool:
-    try:
-        yaml.compose(text, Loader=_BaseLoader)
-    except yaml.YAMLError:
-        return False
-    return True
 
 
 def _parse_yaml(text: str, name: str) -> Any:
