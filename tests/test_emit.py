@@ -165,12 +165,12 @@ def test_atomic_write_keeps_permissions_and_replaces_content(tmp_path: Path) -> 
 
 def test_output_under_a_file_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "a_file").write_text("")
-    with pytest.raises(UsageError, match="a_file/m.py: cannot write here"):
+    with pytest.raises(UsageError, match=r"a_file/m\.py: cannot write here"):
         write_output("x", str(tmp_path / "a_file" / "m.py"))
 
 
 def test_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="no_such_dir/m.py: cannot write here"):
+    with pytest.raises(UsageError, match=r"no_such_dir/m\.py: cannot write here"):
         write_output("x", str(tmp_path / "no_such_dir" / "m.py"))
 
 
