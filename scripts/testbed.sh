@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# Make a Docker engine answer and build the images the integration tests run.
+#
+# Steps, each skipped when its result is already there (a second run takes seconds):
+#   1. engine: if `docker info` fails, install docker.io + iptables from Debian (root + apt only)
+#      and start dockerd in the background, logging to .cache/testbed/dockerd.log;
+#   2. openapi-meta-test/base:bookworm: debootstrap (minbase + python3) and `docker import`,
+#      the rootfs tarball cached in .cache/testbed/;
+#   3. openapi-meta-test/pybase:bookworm: the base plus the fixture servers' Python packages,
+#      installed on the host with `pip install --target` (no registry needed inside the build);
+#   4. openapi-meta-test/<name>:latest for every fixtures/servers/<name>/, rebuilt only when the
+#      folder's content hash (an image label) changes;
+#   5. a smoke run: publish a port on 127.0.0.1 and get an answer through it.
+# When no engine can be had: exit 1 under CI=true, else explain, write
+# .cache/testbed/unavailable and exit 0 so the Docker tests skip with that reason.
+#
+# Environment: TESTBED_PYTHON (a Python for pip, default .venv/bin/python, then python3),
+# DEBIAN_MIRROR (default: the bookworm mirror in apt's sources).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE="$ROOT/.cache/testbed"
+SERVERS="$ROOT/fixtures/servers"
+BASE_IMAGE=openapi-meta-test/base:bookworm
+PYBASE_IMAGE=openapi-meta-test/pybase:bookworm
+HASH_LABEL=org.openapi-meta.testbed.hash
+UNAVAILABLE="$CACHE/unavailable"
+SMOKE_IMAGE=openapi-meta-test/no-spec:latest
+# The legacy builder needs no buildx plugin and handles these tiny builds just as fast.
+export DOCKER_BUILDKIT=0
+export DEBIAN_FRONTEND=noninteractive
+START=$SECONDS
+APT_UPDATED=
+
+log() { printf 'testbed: %s\n' "$*" >&2; }
+die() {
+    printf 'testbed: error: %s\n' "$*" >&2
+    exit 1
+}
+
+# No engine and no way to make one: a failure in CI, a reasoned skip elsewhere.
+unavailable() {
+    if [[ "${CI:-}" == "true" ]]; then
+        die "no Docker engine: $1 (CI=true: the Docker tests must run)"
+    fi
+    mkdir -p "$CACHE"
+    printf '%s\n' "$1" >"$UNAVAILABLE"
+    log "no Docker engine: $1"
+    log "the Docker tests will skip; reason written to ${UNAVAILABLE#"$ROOT"/}"
+    exit 0
+}
+
+apt_install() {
+    if [[ -z "$APT_UPDATED" ]]; then
+        log "apt-get update"
+        apt-get update -qq >&2 || die "apt-get update failed"
+        APT_UPDATED=1
+    fi
+    log "apt-get install $*"
+    apt-get install -y -qq --no-install-recommends "$@" >&2 || die "apt-get install $* failed"
+}
+
+engine_answers() { docker info >/dev/null 2>&1; }
+
+ensure_engine() {
+    mkdir -p "$CACHE"
+    if engine_answers; then
+        log "engine: answering"
+        return
+    fi
+    command -v docker >/dev/null || [[ $EUID -eq 0 ]] ||
+        unavailable "no docker client, and not root to install one"
+    if ! command -v dockerd >/dev/null; then
+        [[ $EUID -eq 0 ]] || unavailable "dockerd is not installed and we are not root"
+        command -v apt-get >/dev/null || unavailable "dockerd is not installed and apt-get is missing"
+        apt_install docker.io iptables
+    fi
+    if [[ $EUID -ne 0 ]]; then
+        unavailable "dockerd is installed but not running, and we are not root to start it"
+    fi
+    if ! pgrep -x dockerd >/dev/null; then
+        log "engine: starting dockerd (log: ${CACHE#"$ROOT"/}/dockerd.log)"
+        # setsid + nohup: dockerd outlives this script and the shell that ran it.
+        setsid nohup dockerd --storage-driver=overlay2 >"$CACHE/dockerd.log" 2>&1 </dev/null &
+    else
+        log "engine: dockerd is running, waiting for it to answer"
+    fi
+    local deadline=$((SECONDS + 60))
+    until engine_answers; do
+        if ((SECONDS >= deadline)); then
+            tail -n 20 "$CACHE/dockerd.log" >&2 2>/dev/null || true
+            unavailable "dockerd did not answer within 60 s (see ${CACHE#"$ROOT"/}/dockerd.log)"
+        fi
+        sleep 0.5
+    done
+    log "engine: answering after $((SECONDS - START)) s"
+}
+
+image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+
+image_label() {
+    docker image inspect -f "{{ index .Config.Labels \"$HASH_LABEL\" }}" "$1" 2>/dev/null || true
+}
+
+# The first bookworm (not -security) mirror in apt's sources, deb822 or one-line format.
+debian_mirror() {
+    if [[ -n "${DEBIAN_MIRROR:-}" ]]; then
+        echo "$DEBIAN_MIRROR"
+        return
+    fi
+    local url
+    url=$(awk '
+        /^URIs:/ { uri = $2 }
+        /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm" && uri != "") { print uri; exit } }
+        /^deb / { for (i = 3; i <= NF; i++) if ($i == "bookworm") { print $(i - 1); exit } }
+    ' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -n 1)
+    echo "${url:-http://deb.debian.org/debian}"
+}
+
+ensure_base() {
+    if image_exists "$BASE_IMAGE"; then
+        log "base: $BASE_IMAGE exists"
+        return
+    fi
+    local tarball="$CACHE/rootfs-bookworm.tar"
+    if [[ ! -s "$tarball" ]]; then
+        command -v debootstrap >/dev/null || apt_install debootstrap
+        local mirror rootfs
+        mirror=$(debian_mirror)
+        rootfs=$(mktemp -d "$CACHE/rootfs.XXXXXX")
+        log "base: debootstrap bookworm from $mirror (about 80 s)"
+        if ! debootstrap --variant=minbase --include=python3 bookworm "$rootfs" "$mirror" \
+            >"$CACHE/debootstrap.log" 2>&1; then
+            tail -n 20 "$CACHE/debootstrap.log" >&2
+            rm -rf "$rootfs"
+            die "debootstrap failed (see ${CACHE#"$ROOT"/}/debootstrap.log)"
+        fi
+        # The package cache and lists are only bulk in an image nobody runs apt in.
+        rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+        tar -C "$rootfs" -c . >"$tarball.tmp"
+        mv "$tarball.tmp" "$tarball"
+        rm -rf "$rootfs"
+    else
+        log "base: using cached ${tarball#"$ROOT"/}"
+    fi
+    log "base: docker import $BASE_IMAGE"
+    docker import \
+        --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+        --change 'ENV LANG=C.UTF-8' \
+        --change 'CMD ["python3"]' \
+        - "$BASE_IMAGE" <"$tarball" >/dev/null
+}
+
+host_python() {
+    if [[ -n "${TESTBED_PYTHON:-}" ]]; then
+        echo "$TESTBED_PYTHON"
+    elif [[ -x "$ROOT/.venv/bin/python" ]]; then
+        echo "$ROOT/.venv/bin/python"
+    else
+        command -v python3 || die "no Python on the host for pip install --target"
+    fi
+}
+
+# base + the fixture packages in /opt/site; its label hashes the requirements and the base ID.
+ensure_pybase() {
+    local requirements="$SERVERS/fastapi/requirements.txt" hash base_id
+    base_id=$(docker image inspect -f '{{.Id}}' "$BASE_IMAGE")
+    hash=$(cat "$requirements" <(echo "$base_id") | sha256sum | cut -c1-16)
+    if [[ "$(image_label "$PYBASE_IMAGE")" == "$hash" ]]; then
+        log "pybase: $PYBASE_IMAGE is current"
+        return
+    fi
+    local site="$CACHE/site-$(sha256sum "$requirements" | cut -c1-16)"
+    if [[ ! -d "$site" ]]; then
+        local python
+        python=$(host_python)
+        log "pybase: pip install --target ${site#"$ROOT"/} with $python"
+        # Wheels for CPython 3.11 on glibc x86_64, whatever the host Python is: bookworm's is 3.11.
+        "$python" -m pip install --quiet --no-cache-dir --target "$site.tmp" \
+            --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311 \
+            --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 \
+            --platform manylinux_2_28_x86_64 --platform any \
+            -r "$requirements" >"$CACHE/pip.log" 2>&1 || {
+            cat "$CACHE/pip.log" >&2
+            rm -rf "$site.tmp"
+            die "pip install --target failed"
+        }
+        rm -rf "$site.tmp/bin"
+        mv "$site.tmp" "$site"
+    fi
+    log "pybase: docker build $PYBASE_IMAGE"
+    local context
+    context=$(mktemp -d "$CACHE/pybase-ctx.XXXXXX")
+    cp -al "$site" "$context/site" 2>/dev/null || cp -a "$site" "$context/site"
+    cat >"$context/Dockerfile" <<EOF
+FROM $BASE_IMAGE
+COPY site /opt/site
+ENV PYTHONPATH=/opt/site PYTHONUNBUFFERED=1
+EOF
+    docker build -q --label "$HASH_LABEL=$hash" -t "$PYBASE_IMAGE" "$context" \
+        >"$CACHE/build-pybase.log" 2>&1 || {
+        cat "$CACHE/build-pybase.log" >&2
+        rm -rf "$context"
+        die "docker build $PYBASE_IMAGE failed"
+    }
+    rm -rf "$context"
+}
+
+# A content hash of a fixture folder plus the base it builds on: edits rebuild, the rest is instant.
+folder_hash() {
+    (
+        cd "$1"
+        find . -type f ! -path '*/__pycache__/*' ! -name '*.pyc' -print0 | LC_ALL=C sort -z |
+            xargs -0 sha256sum
+        echo "$2"
+    ) | sha256sum | cut -c1-16
+}
+
+ensure_fixtures() {
+    local pybase_id dir name image hash
+    pybase_id=$(docker image inspect -f '{{.Id}}' "$PYBASE_IMAGE")
+    for dir in "$SERVERS"/*/; do
+        dir=${dir%/}
+        [[ -f "$dir/Dockerfile" ]] || continue
+        name=$(basename "$dir")
+        image="openapi-meta-test/$name:latest"
+        hash=$(folder_hash "$dir" "$pybase_id")
+        if [[ "$(image_label "$image")" == "$hash" ]]; then
+            log "fixture: $image is current"
+            continue
+        fi
+        log "fixture: docker build $image"
+        if ! docker build -q --build-arg "BASE_IMAGE=$PYBASE_IMAGE" --label "$HASH_LABEL=$hash" \
+            -t "$image" "$dir" >"$CACHE/build-$name.log" 2>&1; then
+            cat "$CACHE/build-$name.log" >&2
+            die "docker build $image failed"
+        fi
+    done
+    # Rebuilt tags leave their old images dangling; drop those of the test bed only.
+    docker image prune -f --filter "label=$HASH_LABEL" >/dev/null 2>&1 || true
+}
+
+# Port publishing on 127.0.0.1 must work: the tool publishes every container that way.
+smoke_run() {
+    local cid port deadline ok=
+    cid=$(docker run -d --rm -p 127.0.0.1::8000 --label org.openapi-meta.testbed=smoke \
+        "$SMOKE_IMAGE") || die "docker run $SMOKE_IMAGE failed"
+    port=$(docker port "$cid" 8000/tcp | head -n 1 | sed 's/.*://')
+    deadline=$((SECONDS + 15))
+    while ((SECONDS < deadline)); do
+        if python3 -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=2)" \
+            "http://127.0.0.1:$port/" 2>/dev/null; then
+            ok=1
+            break
+        fi
+        sleep 0.2
+    done
+    docker rm -f "$cid" >/dev/null 2>&1 || true
+    [[ -n "$ok" ]] || die "a container port published on 127.0.0.1:$port did not answer"
+    log "smoke: 127.0.0.1:$port -> container 8000 answered"
+}
+
+main() {
+    command -v docker >/dev/null || [[ $EUID -eq 0 ]] || unavailable "no docker client on PATH"
+    ensure_engine
+    rm -f "$UNAVAILABLE"
+    ensure_base
+    ensure_pybase
+    ensure_fixtures
+    smoke_run
+    log "ready in $((SECONDS - START)) s"
+}
+
+main "$@"
