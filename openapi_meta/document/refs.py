@@ -1,0 +1,647 @@
+"""Bundle: inline a spec's external `$ref`s so the result is one self-contained document.
+
+fal receives the spec as one dict, so a spec split over files (`$ref: ./schemas/Pet.yaml`,
+`../common/Error.yaml#/Error`, `parameters.yaml#/limit`) must become a single document. Each
+external target is copied into the document's reusable section for its node type (Swagger 2.0
+`definitions`/`parameters`/`responses`, 3.x `components.*`) and the `$ref` becomes a local
+`#/...` pointer. The node type comes from the walker's type table (`openapi_meta.document.walk`),
+never from key names: the position of the `$ref` says what the target is.
+
+Decisions (each one a question real multi-file specs raise):
+- Names come from the target: the last pointer token, else the file stem. The same target
+  (file + pointer) is inlined once. A different target wanting a taken name gets `Name_2`,
+  `Name_3`, ... and a `ref-name-clash` finding. A root entry that is only a `$ref`
+  (`components.schemas.Pet: {$ref: ./Pet.yaml}`) keeps its name and receives the content.
+- `$ref`s inside a referenced file resolve relative to that file (its local `#/...` refs point
+  into that file, so they are external to the root and get inlined too).
+- Circular references end up as local `$ref`s: a target gets its name before it is walked.
+- Types without a reusable section (a Path Item under `paths`, a 2.0 Header, ...) are inlined
+  in place; a cycle through such a position cannot be expressed and is an error.
+- `x-` extension values are opaque data: an external `$ref` in them (Redocly's
+  `x-codeSamples: [{source: {$ref: code.py}}]`) is replaced by the target's content; a file
+  that is not JSON/YAML (by suffix) is inlined as a string, with a `ref-text-inlined` finding.
+  The same applies to an opaque field whose whole value is an external `$ref`
+  (`example: {$ref: ./pet.json}`, `description: {$ref: ./intro.md}`).
+- Remote targets (http, https) are refused unless `allow_remote`; a path that resolves
+  (symlinks included) outside `base_dir` is refused; with no `base_dir` (a spec fetched from a
+  URL) a relative file reference cannot be resolved and is an error.
+- Local refs (`#/...`) of the root document are left as they are, but must resolve in the
+  bundled result: a dangling one is an error naming where it is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, urljoin, urlsplit
+
+from openapi_meta.document.load import parse_text
+from openapi_meta.document.pointer import PointerError, parse_fragment, resolve_pointer
+from openapi_meta.document.walk import OPENAPI_30, OPENAPI_31, SWAGGER_20, NodeType, TypeTable
+from openapi_meta.errors import DocumentError, SourceError
+from openapi_meta.findings import Level, join_pointer
+from openapi_meta.jsontypes import JSON, JSONObject
+from openapi_meta.limits import MAX_DOCUMENT_BYTES
+
+if TYPE_CHECKING:
+    from openapi_meta.convert import ConversionContext
+
+__all__ = ["bundle"]
+
+ROOT_NAME = "the root document"
+
+_SECTIONS_20: dict[str, tuple[str, ...]] = {
+    "Schema": ("definitions",),
+    "Parameter": ("parameters",),
+    "Response": ("responses",),
+}
+# Path Items are inlined in place: 3.0 has no `components.pathItems` (3.1's is inlined by the
+# converter anyway), so a bundled Path Item would only be undone later.
+_SECTIONS_3: dict[str, tuple[str, ...]] = {
+    "Schema": ("components", "schemas"),
+    "Response": ("components", "responses"),
+    "Parameter": ("components", "parameters"),
+    "Example": ("components", "examples"),
+    "RequestBody": ("components", "requestBodies"),
+    "Header": ("components", "headers"),
+    "SecurityScheme": ("components", "securitySchemes"),
+    "Link": ("components", "links"),
+    "Callback": ("components", "callbacks"),
+}
+
+_DATA_SUFFIXES = frozenset({".json", ".yaml", ".yml"})
+_SYNTAX_BY_SUFFIX = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# In `json.dumps` output a key is preceded by `{` or `, `; inside a string a quote is `\"`.
+_REF_IN_DUMP = re.compile(r'[{ ]"\$ref": ("(?:[^"\\]|\\.)*")')
+_REMOTE_TIMEOUT = 20.0
+
+
+def bundle(
+    document: JSONObject,
+    *,
+    base_dir: Path | None,
+    context: ConversionContext,
+    allow_remote: bool = False,
+    name: str | None = None,
+    ref_root: Path | None = None,
+) -> JSONObject:
+    """A new single-file copy of `document` with every external `$ref` inlined.
+
+    `base_dir` is the root spec's folder (None for a spec fetched from a URL); `name` is what
+    messages call the root document (its file name). File references may not leave
+    `ref_root` (default: `base_dir`); a spec in `spec/` that shares `../common/` files needs
+    the common parent here. Findings go to `context`.
+    """
+    dumped = json.dumps(document, ensure_ascii=False)
+    refs = {json.loads(text) for text in _REF_IN_DUMP.findall(dumped)}
+    copy: JSONObject = json.loads(dumped)
+    if all(ref.startswith("#") for ref in refs) and _all_resolve(copy, refs):
+        # Fast path for the common single-file spec (the 13 MB GitHub description): one C-level
+        # copy instead of a walk. `refs` may include `$ref`-named keys in example data; that
+        # only sends a document down the exact path below, never skips it.
+        return copy
+    bundler = _Bundler(
+        copy,
+        document,
+        base_dir=base_dir,
+        context=context,
+        allow_remote=allow_remote,
+        root_name=name or ROOT_NAME,
+        ref_root=ref_root,
+    )
+    return bundler.run()
+
+
+def _all_resolve(document: JSON, refs: set[str]) -> bool:
+    for ref in refs:
+        try:
+            resolve_pointer(document, parse_fragment(ref[1:]))
+        except PointerError:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Doc:
+    """One document of the bundle: the root, a local file or (if allowed) a URL."""
+
+    key: str  # "" for the root, else the resolved path or the URL
+    name: str  # what messages call it
+    path: Path | None = None
+    url: str | None = None
+
+    @property
+    def is_root(self) -> bool:
+        return self.key == ""
+
+    @property
+    def suffix(self) -> str:
+        if self.path is not None:
+            return self.path.suffix.lower()
+        return Path(urlsplit(self.url or "").path).suffix.lower()
+
+    @property
+    def stem(self) -> str:
+        if self.path is not None:
+            return self.path.stem
+        return Path(urlsplit(self.url or "").path).stem
+
+
+@dataclass
+class _Bundler:
+    root: JSONObject  # a private copy, bundled in place
+    original: JSONObject  # the caller's document, to recognise a reference back to it
+    base_dir: Path | None
+    context: ConversionContext
+    allow_remote: bool
+    root_name: str
+    ref_root: Path | None
+    table: TypeTable = field(init=False)
+    sections: dict[str, tuple[str, ...]] = field(init=False)
+    root_doc: _Doc = field(init=False)
+    root_dir: Path | None = field(init=False)
+    fence: Path | None = field(init=False)  # no file reference may leave this folder
+    # Per-run caches and state: each file is read and parsed once.
+    texts: dict[str, str] = field(default_factory=dict)
+    parsed: dict[str, JSON] = field(default_factory=dict)
+    root_keys: set[str] = field(default_factory=set)
+    taken: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    assigned: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    produced: set[tuple[Any, ...]] = field(default_factory=set)
+    entries: dict[tuple[str, ...], dict[str, JSON]] = field(default_factory=dict)
+    inlining: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    local_refs: list[tuple[list[str], str, str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.table, self.sections = _table_for(self.root)
+        self.root_doc = _Doc("", self.root_name)
+        self.root_dir = self.base_dir.resolve() if self.base_dir is not None else None
+        fence = self.ref_root if self.ref_root is not None else self.base_dir
+        self.fence = fence.resolve() if fence is not None else None
+        for section in dict.fromkeys(self.sections.values()):
+            existing = _get_section(self.root, section)
+            self.taken[section] = set(existing) if isinstance(existing, dict) else set()
+            self.entries[section] = {}
+
+    # --- the run ----------------------------------------------------------------------
+
+    def run(self) -> JSONObject:
+        try:
+            self._claim_root_aliases()
+            self.node(self.root, "Root", self.root_doc, "", "")
+        except RecursionError as exc:
+            raise DocumentError(f"{self.root_name}: $ref chains nest too deeply to bundle") from exc
+        for section, entries in self.entries.items():
+            if not entries:
+                continue
+            target = _make_section(self.root, section)
+            for entry_name, content in entries.items():
+                target[entry_name] = content
+        self._check_local_refs()
+        return self.root
+
+    def _claim_root_aliases(self) -> None:
+        """`components.schemas.Pet: {$ref: ./Pet.yaml}` keeps the name Pet for the target."""
+        for section in self.sections.values():
+            existing = _get_section(self.root, section)
+            if not isinstance(existing, dict):
+                continue
+            for entry_name, entry in existing.items():
+                if not (isinstance(entry, dict) and list(entry) == ["$ref"]):
+                    continue
+                ref = entry["$ref"]
+                if not isinstance(ref, str) or ref.startswith("#"):
+                    continue
+                pointer = join_pointer("", *section, entry_name)
+                doc, tokens = self.locate(ref, self.root_doc, pointer)
+                if doc.is_root:
+                    continue
+                key = (section, doc.key, tuple(tokens))
+                self.assigned.setdefault(key, entry_name)
+
+    # --- typed nodes ------------------------------------------------------------------
+
+    def node(self, value: JSON, type_name: str, doc: _Doc, pointer: str, anchor: str) -> JSON:
+        """Process a node of `type_name` (a private copy, edited in place); return its value."""
+        if type(value) is not dict:
+            return value
+        if type(value.get("$ref")) is str:
+            return self.reference(value, type_name, doc, pointer, anchor)
+        self.children(value, type_name, doc, pointer, anchor)
+        return value
+
+    def children(
+        self, value: dict[str, JSON], type_name: str, doc: _Doc, pointer: str, anchor: str
+    ) -> None:
+        node_type = self.table.get(type_name)
+        if node_type is None:
+            return
+        for key, child in value.items():
+            if key == "$ref":
+                continue
+            here = join_pointer(pointer, key)
+            spec = node_type.fields.get(key)
+            if spec is not None and spec.type in self.table:
+                value[key] = self.field(child, spec.kind, spec.type, doc, here, anchor)
+            elif key.startswith("x-"):
+                value[key] = self.opaque(child, doc, here, anchor)
+            elif node_type.entries is not None:
+                value[key] = self.node(child, node_type.entries, doc, here, anchor)
+            elif _external_ref(child, doc) is not None:
+                value[key] = self.inline_data(child, doc, here, anchor)  # type: ignore[arg-type]
+
+    def field(
+        self, value: JSON, kind: str, type_name: str, doc: _Doc, pointer: str, anchor: str
+    ) -> JSON:
+        if kind == "map":
+            if type(value) is dict:
+                for key, item in value.items():
+                    here = join_pointer(pointer, key)
+                    value[key] = self.node(item, type_name, doc, here, anchor)
+            return value
+        if kind == "list" or (kind == "one_or_list" and type(value) is list):
+            if type(value) is list:
+                for index, item in enumerate(value):
+                    here = join_pointer(pointer, index)
+                    value[index] = self.node(item, type_name, doc, here, anchor)
+            return value
+        return self.node(value, type_name, doc, pointer, anchor)
+
+    def reference(
+        self, value: dict[str, JSON], type_name: str, doc: _Doc, pointer: str, anchor: str
+    ) -> JSON:
+        ref: str = value["$ref"]  # type: ignore[assignment]
+        here_anchor = pointer if doc.is_root else anchor
+        target_doc, tokens = self.locate(ref, doc, pointer)
+        if target_doc.is_root:
+            if not doc.is_root:
+                value["$ref"] = "#" + _fragment(tokens)
+            self.local_refs.append((tokens, doc.name, pointer, ref))
+            self.children(value, type_name, doc, pointer, anchor)
+            return value
+        target = self.target(target_doc, tokens, ref, doc, pointer)
+        if not (type(target) is dict or (type_name == "Schema" and type(target) is bool)):
+            raise DocumentError(
+                f"{_where(doc, pointer)}: $ref {ref!r} points to {_kind(target)}, not a"
+                f" {type_name} object"
+            )
+        section = self.sections.get(type_name)
+        target_pointer = _fragment(tokens)
+        if section is None:
+            inlined = self.inline(
+                target, target_doc, tokens, ref, doc, pointer, here_anchor, typed=type_name
+            )
+            siblings = {k: v for k, v in value.items() if k != "$ref"}
+            if not siblings:
+                return inlined
+            self.children(siblings, type_name, doc, pointer, anchor)
+            # Reference siblings (3.1 `summary`/`description`) override the target's fields.
+            return {**inlined, **siblings} if type(inlined) is dict else inlined
+        key = (section, target_doc.key, tuple(tokens))
+        entry_name = self.assigned.get(key)
+        if entry_name is None:
+            entry_name = self.new_name(section, target_doc, tokens, ref, here_anchor)
+            self.assigned[key] = entry_name
+        if key not in self.produced:
+            self.produced.add(key)
+            entries = self.entries[section]
+            entries[entry_name] = None  # keeps first-encounter order while the target is walked
+            entries[entry_name] = self.node(
+                _copy(target), type_name, target_doc, target_pointer, here_anchor
+            )
+        value["$ref"] = "#" + _fragment([*section, entry_name])
+        self.children(value, type_name, doc, pointer, anchor)
+        return value
+
+    def inline(
+        self,
+        target: JSON,
+        target_doc: _Doc,
+        tokens: list[str],
+        ref: str,
+        doc: _Doc,
+        pointer: str,
+        anchor: str,
+        *,
+        typed: str | None,
+    ) -> JSON:
+        """A processed copy of `target` to put in place of the `$ref` (no reusable section)."""
+        key = (target_doc.key, tuple(tokens))
+        if key in self.inlining:
+            where = "a Path Item" if typed == "PathItem" else (typed or "extension data")
+            raise DocumentError(
+                f"{_where(doc, pointer)}: $ref {ref!r} is circular through {where}, which"
+                " has no reusable section to point to, so it cannot be bundled; break the cycle"
+            )
+        self.inlining.append(key)
+        try:
+            copied = _copy(target)
+            target_pointer = _fragment(tokens)
+            if typed is None:
+                return self.opaque(copied, target_doc, target_pointer, anchor)
+            return self.node(copied, typed, target_doc, target_pointer, anchor)
+        finally:
+            self.inlining.pop()
+
+    # --- opaque data (x- extensions, examples) ------------------------------------------
+
+    def opaque(self, value: JSON, doc: _Doc, pointer: str, anchor: str) -> JSON:
+        """Extension data: only external `$ref`s in it are replaced by their content."""
+        if type(value) is list:
+            for index, item in enumerate(value):
+                value[index] = self.opaque(item, doc, join_pointer(pointer, index), anchor)
+        elif type(value) is dict:
+            if _external_ref(value, doc) is not None:
+                return self.inline_data(value, doc, pointer, anchor)
+            for key, item in value.items():
+                value[key] = self.opaque(item, doc, join_pointer(pointer, key), anchor)
+        return value
+
+    def inline_data(self, value: dict[str, JSON], doc: _Doc, pointer: str, anchor: str) -> JSON:
+        ref: str = value["$ref"]  # type: ignore[assignment]
+        here_anchor = pointer if doc.is_root else anchor
+        target_doc, tokens = self.locate(ref, doc, pointer)
+        if target_doc.is_root:
+            value["$ref"] = "#" + _fragment(tokens)
+            return value
+        siblings = [k for k in value if k != "$ref"]
+        if target_doc.suffix not in _DATA_SUFFIXES:
+            if tokens:
+                raise DocumentError(
+                    f"{_where(doc, pointer)}: $ref {ref!r} has a JSON pointer into"
+                    f" {target_doc.name}, which is not a JSON or YAML file"
+                )
+            text = self.text(target_doc, ref, doc, pointer)
+            dropped = f" (its sibling keys {siblings} dropped)" if siblings else ""
+            self.context.report(
+                "ref-text-inlined",
+                Level.INFO,
+                here_anchor,
+                f"{_where(doc, pointer)}: $ref {ref!r} to a file that is not JSON or YAML;"
+                f" its text is inlined as a string{dropped}",
+            )
+            return text
+        target = self.target(target_doc, tokens, ref, doc, pointer)
+        inlined = self.inline(
+            target, target_doc, tokens, ref, doc, pointer, here_anchor, typed=None
+        )
+        if siblings and type(inlined) is dict:
+            return {**inlined, **{k: value[k] for k in siblings}}
+        return inlined
+
+    # --- names ------------------------------------------------------------------------
+
+    def new_name(
+        self, section: tuple[str, ...], doc: _Doc, tokens: list[str], ref: str, anchor: str
+    ) -> str:
+        wanted = _NAME_UNSAFE.sub("_", tokens[-1] if tokens else doc.stem).strip("_") or "ref"
+        taken = self.taken[section]
+        entry_name = wanted
+        number = 1
+        while entry_name in taken:
+            number += 1
+            entry_name = f"{wanted}_{number}"
+        taken.add(entry_name)
+        if entry_name != wanted:
+            self.context.report(
+                "ref-name-clash",
+                Level.INFO,
+                anchor,
+                f"$ref {ref!r} ({doc.name}{'#' + _fragment(tokens) if tokens else ''}) is"
+                f" bundled as {'/'.join(section)}/{entry_name}: the name {wanted} is already"
+                " used by another definition",
+            )
+        return entry_name
+
+    # --- locating and loading ---------------------------------------------------------
+
+    def locate(self, ref: str, doc: _Doc, pointer: str) -> tuple[_Doc, list[str]]:
+        """The document and pointer tokens a `$ref` written in `doc` refers to."""
+        location, _, fragment = ref.partition("#")
+        try:
+            tokens = parse_fragment(fragment)
+        except PointerError as exc:
+            raise DocumentError(f"{_where(doc, pointer)}: $ref {ref!r}: {exc}") from exc
+        if not location:
+            return doc, tokens
+        scheme = urlsplit(location).scheme.lower()
+        if scheme in ("http", "https") or (doc.url is not None and not scheme):
+            url = urljoin(doc.url, location) if doc.url is not None else location
+            if not self.allow_remote:
+                raise DocumentError(
+                    f"{_where(doc, pointer)}: $ref {ref!r} points to a remote URL ({url});"
+                    " remote references are refused unless explicitly allowed (allow_remote)"
+                )
+            return _Doc(url, url, url=url), tokens
+        if len(scheme) > 1:  # one letter is a Windows drive, handled as a path below
+            raise DocumentError(
+                f"{_where(doc, pointer)}: $ref {ref!r} uses the {scheme}: scheme; only relative"
+                " file paths (and http/https when allowed) are supported"
+            )
+        if self.root_dir is None:
+            raise DocumentError(
+                f"{_where(doc, pointer)}: $ref {ref!r} is a relative file reference, but the spec"
+                " was not read from a folder (it came from a URL or a program), so there is"
+                " nothing to resolve it against; serve a bundled spec or use --file"
+            )
+        folder = doc.path.parent if doc.path is not None else self.root_dir
+        path = (folder / unquote(location)).resolve()
+        assert self.fence is not None
+        if not path.is_relative_to(self.fence):
+            raise DocumentError(
+                f"{_where(doc, pointer)}: $ref {ref!r} resolves to {path}, outside"
+                f" {self.fence}; references may only reach files under the root spec's folder"
+                " (or under the folder given as ref_root)"
+            )
+        target = _Doc(str(path), _display(path, self.root_dir), path=path)
+        if target.suffix in _DATA_SUFFIXES:
+            self.data(target, ref, doc, pointer)  # parse once; notices a reference to the root
+        if target.key in self.root_keys:
+            return self.root_doc, tokens
+        return target, tokens
+
+    def target(
+        self, target_doc: _Doc, tokens: list[str], ref: str, doc: _Doc, pointer: str
+    ) -> JSON:
+        data = self.data(target_doc, ref, doc, pointer)
+        try:
+            return resolve_pointer(data, tokens)
+        except PointerError as exc:
+            raise DocumentError(
+                f"{_where(doc, pointer)}: $ref {ref!r}: {target_doc.name} has no"
+                f" #{_fragment(tokens)} ({exc} at #{_fragment(tokens[: exc.depth])})"
+            ) from exc
+
+    def data(self, target_doc: _Doc, ref: str, doc: _Doc, pointer: str) -> JSON:
+        if target_doc.key not in self.parsed:
+            text = self.text(target_doc, ref, doc, pointer)
+            syntax = _SYNTAX_BY_SUFFIX.get(target_doc.suffix)
+            data = parse_text(text, target_doc.name, syntax=syntax)
+            self.parsed[target_doc.key] = data
+            is_spec = isinstance(data, dict) and ("openapi" in data or "swagger" in data)
+            if target_doc.path is not None and is_spec and data == self.original:
+                self.root_keys.add(target_doc.key)
+        return self.parsed[target_doc.key]
+
+    def text(self, target_doc: _Doc, ref: str, doc: _Doc, pointer: str) -> str:
+        if target_doc.key in self.texts:
+            return self.texts[target_doc.key]
+        where = f"{_where(doc, pointer)}: $ref {ref!r}"
+        if target_doc.url is not None:
+            content = _fetch(target_doc.url, where)
+        else:
+            assert target_doc.path is not None
+            content = _read(target_doc.path, target_doc.name, where)
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(
+                f"{where}: {target_doc.name} is not UTF-8 text (byte 0x{content[exc.start]:02x}"
+                f" at offset {exc.start})"
+            ) from exc
+        self.texts[target_doc.key] = text
+        return text
+
+    # --- checks -----------------------------------------------------------------------
+
+    def _check_local_refs(self) -> None:
+        for tokens, referrer, pointer, ref in self.local_refs:
+            try:
+                resolve_pointer(self.root, tokens)
+            except PointerError as exc:
+                raise DocumentError(
+                    f"{referrer}: at {pointer or '/'}: $ref {ref!r} does not resolve in the"
+                    f" document ({exc} at #{_fragment(tokens[: exc.depth])})"
+                ) from exc
+
+
+def _table_for(document: JSONObject) -> tuple[TypeTable, dict[str, tuple[str, ...]]]:
+    """The walker's type table for the declared version, with schemas read generously.
+
+    Bundling must find every `$ref`, also in documents whose content does not match their
+    label (a 2.0 document with `anyOf`, a 3.0 one with 3.1 keywords): a Schema is read with
+    every JSON Schema applicator that holds subschemas, whatever the declared version.
+    """
+    if "swagger" in document:
+        table, sections = SWAGGER_20, _SECTIONS_20
+    elif str(document.get("openapi", "")).startswith("3.0."):
+        table, sections = OPENAPI_30, _SECTIONS_3
+    else:
+        table, sections = OPENAPI_31, _SECTIONS_3
+    schema = table["Schema"]
+    generous = {**OPENAPI_31["Schema"].fields, **schema.fields}
+    if "swagger" in document:
+        generous.pop("discriminator", None)  # a string in 2.0
+    merged = dict(table)
+    merged["Schema"] = NodeType("Schema", generous, schema.entries)
+    return merged, sections
+
+
+def _get_section(document: JSONObject, section: tuple[str, ...]) -> JSON:
+    node: JSON = document
+    for token in section:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(token)
+    return node
+
+
+def _make_section(document: JSONObject, section: tuple[str, ...]) -> dict[str, JSON]:
+    node: dict[str, JSON] = document
+    for token in section:
+        child = node.get(token)
+        if not isinstance(child, dict):
+            if child is not None:
+                raise DocumentError(
+                    f"/{'/'.join(section)}: must be a mapping to receive bundled definitions,"
+                    f" not {_kind(child)}"
+                )
+            child = node[token] = {}
+        node = child
+    return node
+
+
+def _external_ref(value: JSON, doc: _Doc) -> str | None:
+    """The `$ref` of `value` when it points outside the root document, else None."""
+    if type(value) is not dict:
+        return None
+    ref = value.get("$ref")
+    if type(ref) is not str or (doc.is_root and ref.startswith("#")):
+        return None
+    return ref
+
+
+def _fragment(tokens: list[str] | tuple[str, ...]) -> str:
+    """A JSON pointer for a `$ref` fragment; `%` and spaces are percent-encoded (URI rules)."""
+    pointer = join_pointer("", *tokens)
+    return quote(pointer, safe="/~!$&'()*+,;=:@{}[]") if pointer else ""
+
+
+def _display(path: Path, root_dir: Path) -> str:
+    """A referenced file as messages name it: relative to the root spec's folder."""
+    return Path(os.path.relpath(path, root_dir)).as_posix()
+
+
+def _where(doc: _Doc, pointer: str) -> str:
+    return f"{doc.name}: at {pointer or '/'}"
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"the {type(value).__name__} {value!r}"[:80]
+
+
+def _copy(value: JSON) -> JSON:
+    """A private copy of parsed data: the cache keeps the original for the next reference."""
+    if type(value) is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_copy(v) for v in value]
+    return value
+
+
+def _read(path: Path, name: str, where: str) -> bytes:
+    try:
+        if path.is_dir():
+            raise DocumentError(f"{where}: {name} is a folder, not a file")
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise DocumentError(
+                f"{where}: {name} is {size:,} bytes, over the {MAX_DOCUMENT_BYTES:,}-byte limit"
+            )
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise DocumentError(f"{where}: the file {name} does not exist (looked for {path})") from exc
+    except PermissionError as exc:
+        raise DocumentError(f"{where}: permission denied reading {name}") from exc
+    except OSError as exc:
+        raise DocumentError(f"{where}: cannot read {name} ({exc.strerror})") from exc
+
+
+def _fetch(url: str, where: str) -> bytes:
+    import httpx
+
+    try:
+        with httpx.stream("GET", url, timeout=_REMOTE_TIMEOUT, follow_redirects=True) as response:
+            if response.status_code != 200:
+                raise SourceError(f"{where}: GET {url} answered HTTP {response.status_code}")
+            chunks = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_DOCUMENT_BYTES:
+                    raise DocumentError(
+                        f"{where}: {url} is over the {MAX_DOCUMENT_BYTES:,}-byte limit"
+                    )
+                chunks.append(chunk)
+            return b"".join(chunks)
+    except httpx.HTTPError as exc:
+        raise SourceError(f"{where}: cannot fetch {url} ({exc})") from exc
