@@ -23,6 +23,37 @@ from openapi_meta.findings import Level, findings_report, render_findings
 F = Callable[..., Any]
 
 
+# Options of the live-server sources (--url, --command, --image, --build).
+_LIVE_OPTIONS = [
+    click.option("--port", type=int, help="The server's port (--image: default its EXPOSE)."),
+    click.option("--spec-path", help="The spec's path on the server, e.g. /openapi.json."),
+    click.option(
+        "--header", "headers", multiple=True, help="'Name: value' sent with every request."
+    ),
+    click.option("--env", multiple=True, help="KEY=VALUE for the server (repeatable)."),
+    click.option(
+        "--env-file", type=click.Path(path_type=Path, dir_okay=False), help="KEY=VALUE lines."
+    ),
+    click.option(
+        "--startup-timeout", type=float, help="Seconds to wait for the spec (default 300)."
+    ),
+    click.option("-q", "--quiet", is_flag=True, default=None, help="No progress on stderr."),
+    click.option("--cmd", help="Override the image's CMD."),
+    click.option("--entrypoint", help="Override the image's ENTRYPOINT."),
+    click.option(
+        "--pull", type=click.Choice(["missing", "always", "never"]), help="Default: missing."
+    ),
+    click.option("--platform", help="Image platform, e.g. linux/amd64."),
+    click.option("--gpus", help="'all' or a count; dropped (with a note) without GPU support."),
+    click.option("--memory", help="Container memory limit, e.g. 4g."),
+    click.option("--dockerfile", type=click.Path(path_type=Path), help="Dockerfile for --build."),
+    click.option("--build-arg", "build_args", multiple=True, help="KEY=VALUE for --build."),
+    click.option(
+        "--keep-image", is_flag=True, default=None, help="Keep the image --build made."
+    ),
+]
+
+
 def _source_options(command: F) -> F:
     options = [
         click.option("--file", type=click.Path(path_type=Path), help="A JSON or YAML spec file."),
@@ -37,6 +68,7 @@ def _source_options(command: F) -> F:
             type=click.Path(path_type=Path, dir_okay=False),
             help="pyproject.toml to read [tool.openapi-meta] from (default: the nearest one).",
         ),
+        *_LIVE_OPTIONS,
     ]
     for option in reversed(options):
         command = option(command)
@@ -153,6 +185,25 @@ def check(**options: Any) -> int:
         return 1
     _say(f"{result.module} is up to date")
     return code
+
+
+@cli.command()
+@click.option("--keep-images", is_flag=True, help="Leave images kept with --keep-image alone.")
+def cleanup(keep_images: bool) -> int:
+    """Remove containers (and build images) that a killed openapi-meta run left behind.
+
+    Every container openapi-meta starts carries the label org.openapi-meta.run; run this
+    when no other openapi-meta run is in progress.
+    """
+    from openapi_meta.cleanup import cleanup_leftovers
+
+    report = cleanup_leftovers(images=not keep_images)
+    for container in report.containers:
+        _say(f"removed container {container}")
+    for image in report.images:
+        _say(f"removed image {image}")
+    _say(f"removed {len(report.containers)} containers, {len(report.images)} images")
+    return 0
 
 
 def _settings(options: dict[str, Any]) -> Any:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from openapi_meta.errors import UsageError
 
@@ -22,7 +22,7 @@ else:  # pragma: no cover
 SOURCE_FIELDS = ("file", "url", "command", "image", "build", "app", "fal")
 DEFAULT_OUTPUT = "fal_openapi.py"
 _FORMAT_BY_SUFFIX = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
-_PATH_FIELDS = ("file", "build", "output", "module", "report")
+_PATH_FIELDS = ("file", "build", "output", "module", "report", "env_file", "dockerfile")
 
 
 class Settings(BaseModel):
@@ -44,6 +44,47 @@ class Settings(BaseModel):
     report: Path | None = None
     verbose: bool = False
     strict: bool = False
+
+    # Live servers (--url, --command, --image, --build); see openapi_meta.sources.
+    port: int | None = Field(default=None, ge=1, le=65535)
+    spec_path: str | None = Field(default=None, pattern=r"^/")
+    headers: tuple[str, ...] = ()
+    env: tuple[str, ...] = ()
+    env_file: Path | None = None
+    startup_timeout: float | None = Field(default=None, gt=0)
+    quiet: bool = False
+    cmd: str | None = None
+    entrypoint: str | None = None
+    pull: Literal["missing", "always", "never"] | None = None
+    platform: str | None = None
+    gpus: str | None = Field(default=None, pattern=r"^(all|[1-9][0-9]*)$")
+    memory: str | None = Field(default=None, pattern=r"^[0-9]+(\.[0-9]+)?[bkmgBKMG]?$")
+    dockerfile: Path | None = None
+    build_args: tuple[str, ...] = ()
+    keep_image: bool = False
+
+    @model_validator(mode="after")
+    def _live_options(self) -> Settings:
+        for name, sep, example in (
+            ("env", "=", "KEY=VALUE"),
+            ("build_args", "=", "KEY=VALUE"),
+            ("headers", ":", "'Name: value'"),
+        ):
+            for item in getattr(self, name):
+                if sep not in item or not item.split(sep, 1)[0].strip():
+                    option = "--" + {"build_args": "build-arg", "headers": "header"}.get(name, name)
+                    raise ValueError(f"{option} {item!r}: expected {example}")
+        source = next((n for n in SOURCE_FIELDS if getattr(self, n) is not None), None)
+        if source == "command" and self.port is None:
+            raise ValueError("--command needs --port: the port the command's server listens on")
+        if source in ("file", "url", "command"):
+            docker_only = ("cmd", "entrypoint", "pull", "platform", "gpus", "memory")
+            build_only = ("dockerfile", "build_args", "keep_image")
+            given = [n for n in (*docker_only, *build_only) if getattr(self, n)]
+            if given:
+                names = ", ".join("--" + n.replace("_", "-") for n in given)
+                raise ValueError(f"{names}: only for --image and --build, not --{source}")
+        return self
 
     @model_validator(mode="after")
     def _one_source(self) -> Settings:

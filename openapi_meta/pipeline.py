@@ -31,6 +31,10 @@ def make_source(settings: Settings) -> Source:
 
         assert settings.file is not None
         return FileSource(settings.file)
+    if option in ("url", "command", "image", "build"):
+        from openapi_meta.sources.live import make_live_source
+
+        return make_live_source(settings)
     raise UsageError(f"--{option} is not available in this version of openapi-meta")
 
 

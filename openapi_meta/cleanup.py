@@ -1,0 +1,129 @@
+"""Cleanup: stop what a run started, on every path, and remove what a killed run left behind.
+
+A run's containers carry the label `org.openapi-meta.run=<run id>`, so the run removes them
+by label (which also finds a container whose creation was interrupted before its ID came
+back), and `openapi-meta cleanup` removes any a `kill -9` left. Local commands run in their
+own process group (`start_new_session=True`); the group gets SIGTERM, then SIGKILL.
+Ctrl-C and SIGTERM are held back while cleanup runs (`shielded`), so a second Ctrl-C cannot
+leave a half-removed container; they are delivered right after.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from openapi_meta.errors import SourceError
+
+LABEL = "org.openapi-meta.run"
+BUILD_REPOSITORY = "openapi-meta-build"
+TERM_GRACE = 5.0
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def new_run_id() -> str:
+    """A fresh ID for this run's label value and build tag."""
+    return uuid.uuid4().hex[:16]
+
+
+@contextlib.contextmanager
+def shielded() -> Iterator[None]:
+    """Hold back SIGINT and SIGTERM in this block (main thread only); deliver them after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def stop_process_group(process: subprocess.Popen[bytes], grace: float = TERM_GRACE) -> None:
+    """SIGTERM the process's group, wait up to `grace` for it to go, then SIGKILL what is left."""
+    group = process.pid
+    if not _signal_group(group, signal.SIGTERM):
+        process.wait()
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        if process.poll() is not None and not _group_alive(group):
+            return
+        time.sleep(0.02)
+    _signal_group(group, signal.SIGKILL)
+    process.wait()
+
+
+def _signal_group(group: int, signum: int) -> bool:
+    try:
+        os.killpg(group, signum)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - the group id was reused by someone else
+        return False
+    return True
+
+
+def _group_alive(group: int) -> bool:
+    return _signal_group(group, 0)
+
+
+def remove_run_containers(client: Any, run_id: str) -> list[str]:
+    """Force-remove every container labelled with `run_id`; the short IDs removed."""
+    import docker.errors
+
+    removed = []
+    try:
+        containers = client.containers.list(all=True, filters={"label": f"{LABEL}={run_id}"})
+    except docker.errors.DockerException:
+        return removed
+    for container in containers:
+        with contextlib.suppress(docker.errors.NotFound):
+            try:
+                container.remove(force=True, v=True)
+            except docker.errors.APIError as exc:
+                if exc.status_code != 409:  # 409: removal already in progress
+                    raise
+            removed.append(container.short_id)
+    return removed
+
+
+@dataclass
+class CleanupReport:
+    containers: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+
+
+def cleanup_leftovers(*, images: bool = True) -> CleanupReport:
+    """Remove every container any openapi-meta run left (and its build images, with `images`).
+
+    Run it when no other openapi-meta run is in progress: it cannot tell theirs from leftovers.
+    """
+    import docker
+    import docker.errors
+
+    report = CleanupReport()
+    try:
+        client = docker.from_env()
+        for container in client.containers.list(all=True, filters={"label": LABEL}):
+            with contextlib.suppress(docker.errors.NotFound):
+                container.remove(force=True, v=True)
+                report.containers.append(f"{container.short_id} ({container.labels.get(LABEL)})")
+        if images:
+            for image in client.images.list(name=BUILD_REPOSITORY):
+                for tag in image.tags:
+                    if tag.startswith(f"{BUILD_REPOSITORY}:"):
+                        with contextlib.suppress(docker.errors.NotFound):
+                            client.images.remove(tag)
+                            report.images.append(tag)
+    except docker.errors.DockerException as exc:
+        raise SourceError(f"cannot clean up: the Docker engine did not answer ({exc})") from exc
+    return report

@@ -1,0 +1,112 @@
+"""The `--command` source: start a local server, find its spec, stop its whole process group.
+
+The command runs through `/bin/sh` (so `cd app && uvicorn main:app` works) in a new session,
+with its output captured to a temporary file for the log lines shown when it fails. The group
+is stopped on every path, Ctrl-C and SIGTERM included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from typing import IO
+
+from openapi_meta.cleanup import shielded, stop_process_group
+from openapi_meta.errors import SourceError
+from openapi_meta.sources import RawDocument
+from openapi_meta.sources.http import make_client
+from openapi_meta.sources.progress import Progress
+from openapi_meta.sources.readiness import wait_for_spec
+
+HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class CommandSource:
+    """Run `command`, which serves HTTP on 127.0.0.1:`port`, until its spec answers."""
+
+    command: str
+    port: int
+    spec_path: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    startup_timeout: float = 300.0
+    quiet: bool = False
+
+    def fetch(self) -> RawDocument:
+        if _port_answers(self.port):
+            raise SourceError(
+                f"port {self.port} on {HOST} is already in use: another server would answer"
+                " instead of your command; stop it or pick another --port"
+            )
+        progress = Progress(quiet=self.quiet)
+        with tempfile.TemporaryFile() as log, make_client(dict(self.headers), local=True) as client:
+            # O_APPEND: the child's writes go to the end even while we seek to read its tail.
+            flags = fcntl.fcntl(log.fileno(), fcntl.F_GETFL)
+            fcntl.fcntl(log.fileno(), fcntl.F_SETFL, flags | os.O_APPEND)
+            with shielded():
+                process = self._start(log)
+            try:
+                with progress:
+                    found = wait_for_spec(
+                        client,
+                        f"http://{HOST}:{self.port}/",
+                        watched=_Process(process, log, "the command"),
+                        timeout=self.startup_timeout,
+                        spec_path=self.spec_path,
+                        progress=progress,
+                    )
+            finally:
+                with shielded():
+                    stop_process_group(process)
+        label = found.label(found.path)
+        progress.note(f"using the spec at {found.label(found.url)}")
+        origin = f"{self.command} (spec at {label})"
+        return RawDocument(found.content, origin=origin, name=label, syntax=found.syntax)
+
+    def _start(self, log: IO[bytes]) -> subprocess.Popen[bytes]:
+        try:
+            return subprocess.Popen(
+                self.command,
+                shell=True,
+                start_new_session=True,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **dict(self.env)},
+            )
+        except OSError as exc:
+            raise SourceError(f"cannot start {self.command!r}: {exc.strerror}") from exc
+
+
+class _Process:
+    def __init__(self, process: subprocess.Popen[bytes], log: IO[bytes], description: str) -> None:
+        self.process = process
+        self.log = log
+        self.description = description
+
+    def exit_code(self) -> int | None:
+        return self.process.poll()
+
+    def log_tail(self, lines: int) -> str:
+        return tail(self.log, lines)
+
+
+def tail(log: IO[bytes], lines: int, *, window: int = 64 * 1024) -> str:
+    """The last `lines` lines of a log file (reading at most its last `window` bytes)."""
+    log.flush()
+    size = log.seek(0, os.SEEK_END)
+    log.seek(max(size - window, 0))
+    text = log.read().decode("utf-8", errors="replace")
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _port_answers(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection((HOST, port), timeout=0.2):
+        return True
+    return False

@@ -1,0 +1,99 @@
+"""Readiness: poll a starting server until its spec answers, failing fast when it dies.
+
+Polls start at 50 ms (a small server is up in well under a second) and back off to 1 s (a
+model server may take minutes). Before every attempt the watched process or container is
+checked: the moment it exits, the wait ends with its exit code and its last log lines. The
+same logs come with a timeout, since they usually say why the server never came up.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+import httpx
+
+from openapi_meta.errors import SourceError
+from openapi_meta.sources.discovery import FoundSpec, NoSpec, discover
+from openapi_meta.sources.http import Unreachable
+from openapi_meta.sources.progress import Progress
+
+FIRST_DELAY = 0.05
+MAX_DELAY = 1.0
+# A server that answers HTTP but has no spec may still be registering routes; after this
+# long it is taken at its word.
+NO_SPEC_GRACE = 5.0
+LOG_LINES = 50
+
+
+class Watched(Protocol):
+    """The thing serving the spec: a local process or a container."""
+
+    description: str
+
+    def exit_code(self) -> int | None:
+        """The exit code once it has exited, else None."""
+
+    def log_tail(self, lines: int) -> str:
+        """Its last `lines` lines of output."""
+
+
+def wait_for_spec(
+    client: httpx.Client,
+    base_url: str,
+    *,
+    watched: Watched | None,
+    timeout: float,
+    spec_path: str | None = None,
+    progress: Progress | None = None,
+) -> FoundSpec:
+    """Discover the spec at `base_url`, retrying while the server is not up yet."""
+    started = time.monotonic()
+    deadline = started + timeout
+    delay = FIRST_DELAY
+    first_answer: float | None = None
+    if progress is not None:
+        progress.status(f"waiting for {watched.description if watched else base_url}")
+    while True:
+        _check_alive(watched)
+        try:
+            return discover(client, base_url, spec_path=spec_path, deadline=deadline)
+        except Unreachable as exc:
+            last: SourceError = exc
+        except NoSpec as exc:
+            last = exc
+            if not exc.busy:
+                first_answer = first_answer or time.monotonic()
+                if time.monotonic() - first_answer >= NO_SPEC_GRACE:
+                    raise _with_logs(str(exc), watched) from exc
+        now = time.monotonic()
+        if now + delay >= deadline:
+            _check_alive(watched)
+            raise _with_logs(
+                f"timed out after {timeout:g} s waiting for the server's spec (last attempt:"
+                f" {last}); raise --startup-timeout if it needs longer",
+                watched,
+            ) from last
+        time.sleep(delay)
+        delay = min(delay * 1.5, MAX_DELAY)
+
+
+def _check_alive(watched: Watched | None) -> None:
+    if watched is None:
+        return
+    code = watched.exit_code()
+    if code is not None:
+        raise _with_logs(
+            f"{watched.description} exited with code {code} before serving a spec", watched
+        )
+
+
+def _with_logs(message: str, watched: Watched | None) -> SourceError:
+    if watched is None:
+        return SourceError(message)
+    tail = watched.log_tail(LOG_LINES).rstrip()
+    if not tail:
+        return SourceError(f"{message}\n(no output from {watched.description})")
+    lines = tail.splitlines()
+    header = f"last {len(lines)} log line{'s' if len(lines) != 1 else ''} of {watched.description}:"
+    return SourceError(f"{message}\n{header}\n" + "\n".join("  | " + line for line in lines))
