@@ -161,9 +161,20 @@ class _Pass:
             return found
         raise NoSpec(
             f"the server at {self.origin} answers, but no OpenAPI spec was found"
-            f" (tried {', '.join(self.tried)}); give its path with --spec-path",
+            f" ({self._summary()}); give its path with --spec-path",
             busy=self.busy,
         )
+
+    def _summary(self) -> str:
+        """What was tried, briefly: the answers other than 404 by path, the 404s counted."""
+        missing = [t for t in self.tried if t.endswith(" (404)")]
+        others = [t for t in self.tried if not t.endswith(" (404)")]
+        parts = [f"{len(self.tried)} URLs tried"]
+        if others:
+            parts.append("no spec in " + ", ".join(others))
+        if missing:
+            parts.append(f"{len(missing)} answered 404")
+        return "; ".join(parts)
 
     def _crawl(self, pages: list[str]) -> FoundSpec | None:
         """Read docs pages, their scripts and the URLs they name, breadth first."""

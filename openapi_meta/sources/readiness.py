@@ -55,7 +55,7 @@ def wait_for_spec(
     if progress is not None:
         progress.status(f"waiting for {watched.description if watched else base_url}")
     while True:
-        _check_alive(watched)
+        check_alive(watched)
         try:
             return discover(client, base_url, spec_path=spec_path, deadline=deadline)
         except Unreachable as exc:
@@ -68,7 +68,7 @@ def wait_for_spec(
                     raise _with_logs(str(exc), watched) from exc
         now = time.monotonic()
         if now + delay >= deadline:
-            _check_alive(watched)
+            check_alive(watched)
             raise _with_logs(
                 f"timed out after {timeout:g} s waiting for the server's spec (last attempt:"
                 f" {last}); raise --startup-timeout if it needs longer",
@@ -78,7 +78,8 @@ def wait_for_spec(
         delay = min(delay * 1.5, MAX_DELAY)
 
 
-def _check_alive(watched: Watched | None) -> None:
+def check_alive(watched: Watched | None) -> None:
+    """Raise a `SourceError` with the logs when the watched server has exited."""
     if watched is None:
         return
     code = watched.exit_code()
