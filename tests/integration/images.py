@@ -1,0 +1,71 @@
+"""Names of the test bed's images and labels, shared by every Docker test.
+
+`scripts/testbed.sh` builds these images from `fixtures/servers/<name>/`; tests import the names
+from here so a rename happens in one place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docker
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SERVERS_DIR = PROJECT_ROOT / "fixtures" / "servers"
+SETUP_COMMAND = "bash scripts/testbed.sh"
+# Written by testbed.sh when it could not make an engine answer (outside CI): the skip reason.
+UNAVAILABLE_MARKER = PROJECT_ROOT / ".cache" / "testbed" / "unavailable"
+
+BASE = "openapi-meta-test/base:bookworm"
+PYBASE = "openapi-meta-test/pybase:bookworm"
+
+FASTAPI = "openapi-meta-test/fastapi:latest"
+DOCS_ONLY = "openapi-meta-test/docs-only:latest"
+SWAGGER2 = "openapi-meta-test/swagger2:latest"
+SLOW_START = "openapi-meta-test/slow-start:latest"
+EXITS = "openapi-meta-test/exits:latest"
+NO_SPEC = "openapi-meta-test/no-spec:latest"
+HANGING_SPEC = "openapi-meta-test/hanging-spec:latest"
+TWO_PORTS = "openapi-meta-test/two-ports:latest"
+
+FIXTURE_IMAGES = (
+    FASTAPI,
+    DOCS_ONLY,
+    SWAGGER2,
+    SLOW_START,
+    EXITS,
+    NO_SPEC,
+    HANGING_SPEC,
+    TWO_PORTS,
+)
+ALL_IMAGES = (BASE, PYBASE, *FIXTURE_IMAGES)
+
+# Where each fixture serves its spec (docs-only: found only through /docs).
+SPEC_PATHS = {
+    FASTAPI: "/openapi.json",
+    DOCS_ONLY: "/internal/spec/v1.json",
+    SWAGGER2: "/apispec_1.json",
+    SLOW_START: "/openapi.json",
+    TWO_PORTS: "/openapi.json",
+}
+
+# Host-runnable servers for --command / --url tests: `python <file> --port N`.
+FASTAPI_APP = SERVERS_DIR / "fastapi" / "app.py"
+DOCS_ONLY_APP = SERVERS_DIR / "docs-only" / "app.py"
+
+# The label openapi-meta puts on every container it starts; tests count containers by it.
+RUN_LABEL = "org.openapi-meta.run"
+# The label the test bed's own containers carry (never counted as the tool's).
+TESTBED_LABEL = "org.openapi-meta.testbed"
+
+
+def tool_containers(client: docker.DockerClient | None = None) -> list[str]:
+    """IDs of all containers, running or not, that carry the tool's label, sorted."""
+    if client is not None:
+        containers = client.containers.list(all=True, filters={"label": RUN_LABEL})
+        return sorted(c.id for c in containers)
+    own = docker.from_env()
+    try:
+        return tool_containers(own)
+    finally:
+        own.close()
