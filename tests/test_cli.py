@@ -240,3 +240,17 @@ def test_report_and_verbose(tmp_path: Path, spec: Path) -> None:
     assert {"code": "version-set", "level": "info", "pointer": "/openapi"} in [
         {k: f[k] for k in ("code", "level", "pointer")} for f in findings
     ]
+
+
+def test_header_records_the_spec_relative_to_the_current_folder(tmp_path: Path, spec: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.openapi-meta]\nfile = "openapi.yaml"\n')
+    assert run_cli("extract", cwd=tmp_path).code == 0
+    assert '# Source: "openapi.yaml"\n' in (tmp_path / "fal_openapi.py").read_text()
+
+
+def test_check_compares_the_spec_not_the_header(tmp_path: Path, spec: Path) -> None:
+    module = tmp_path / "fal_openapi.py"
+    assert run_cli("extract", "--file", spec, "-o", module).code == 0
+    text = module.read_text()
+    module.write_text(text.replace("openapi-meta 0.", "openapi-meta 999.", 1))
+    assert run_cli("check", "--file", spec, "--module", module).code == 0

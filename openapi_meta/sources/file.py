@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,8 +36,19 @@ class FileSource:
             raise SourceError(f"{path}: cannot read ({exc.strerror})") from exc
         return RawDocument(
             content=content,
-            origin=path.as_posix(),
+            origin=_display_path(path),
             name=path.as_posix(),
             base_dir=path.resolve().parent,
             syntax=_SYNTAX_BY_SUFFIX.get(path.suffix.lower()),
         )
+
+
+def _display_path(path: Path) -> str:
+    """The path as the module header records it: relative to the current folder when the file
+    is inside it (settings from pyproject.toml arrive absolute), so the header does not carry
+    one machine's checkout location."""
+    if path.is_absolute():
+        relative = os.path.relpath(path)
+        if not relative.startswith(".."):
+            return Path(relative).as_posix()
+    return path.as_posix()
