@@ -1,0 +1,124 @@
+"""Swagger 2.0 → 3.0 Schema objects: the keywords 2.0 spells differently, found by the walker.
+
+A 2.0 Schema is close to a 3.0 one; what differs: `$ref`s point into `definitions` (3.0:
+`components/schemas`), `x-nullable` is 3.0's `nullable`, `discriminator` is a property name
+(3.0: an object with `propertyName`), `type: file` (a download) is a binary string, and some
+generators emit JSON Schema's `type` arrays or tuple `items`, which 3.0 does not have. This runs
+on the 2.0 document before it is restructured, so every finding names its place in the input;
+the walker's type table tells Schemas from data, so a property *named* `type` or `x-nullable`
+is never rewritten.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openapi_meta.convert.swagger2_refs import Swagger2State
+from openapi_meta.document.walk import SWAGGER_20, NodeType, Replace, walk
+from openapi_meta.findings import Level, join_pointer
+from openapi_meta.jsontypes import JSON, JSONObject
+
+
+def upgrade_schemas(document: JSONObject, state: Swagger2State) -> None:
+    """Rewrite every Schema object of the 2.0 `document` in place into its 3.0 form."""
+    walk(document, [_SchemaVisitor(state)], SWAGGER_20)
+
+
+def upgrade_schema(schema: JSON, pointer: str, state: Swagger2State) -> JSON:
+    """The 3.0 form of one 2.0 Schema found at `pointer` outside a Schema position."""
+    return walk(schema, [_SchemaVisitor(state)], SWAGGER_20, root_type="Schema", pointer=pointer)
+
+
+class _SchemaVisitor:
+    """`leave_Schema`: children are already converted (with their input pointers)."""
+
+    def __init__(self, state: Swagger2State) -> None:
+        self.state = state
+
+    def leave_Schema(self, node: Any, pointer: str, node_type: NodeType) -> Replace | None:
+        if type(node) is not dict:
+            return None
+        state = self.state
+        if "$ref" in node:
+            node["$ref"] = state.rewrite_ref(node["$ref"], join_pointer(pointer, "$ref"))
+        if "x-nullable" in node:
+            _nullable(node, pointer, state)
+        if isinstance(node.get("discriminator"), str):
+            # 2.0: the name of the property whose value is the subtype's definition name;
+            # 3.0 says the same with an object (implicit mapping by schema name).
+            node["discriminator"] = {"propertyName": node["discriminator"]}
+        if isinstance(node.get("items"), list):
+            _tuple_items(node, pointer, state)
+        kind = node.get("type")
+        if kind == "file":
+            node["type"] = "string"
+            node["format"] = "binary"
+        elif isinstance(kind, list):
+            _type_array(node, pointer, state)
+        if "$ref" in node and node.get("nullable") is True:
+            # 3.0 ignores a $ref's siblings; the wrapper makes `nullable` count.
+            ref = node.pop("$ref")
+            return Replace({"allOf": [{"$ref": ref}], **node})
+        return None
+
+
+def _nullable(node: JSONObject, pointer: str, state: Swagger2State) -> None:
+    value = node.pop("x-nullable")
+    if isinstance(value, bool):
+        node["nullable"] = value
+        return
+    state.report(
+        "swagger2-x-nullable-invalid",
+        Level.WARNING,
+        join_pointer(pointer, "x-nullable"),
+        f"x-nullable must be a boolean, not {value!r}; dropped",
+    )
+
+
+def _tuple_items(node: JSONObject, pointer: str, state: Swagger2State) -> None:
+    """3.0 `items` is one schema; a list (a tuple in JSON Schema draft 4) becomes anyOf."""
+    items: list[JSON] = node["items"]  # type: ignore[assignment]
+    node["items"] = items[0] if len(items) == 1 else ({"anyOf": items} if items else {})
+    state.report(
+        "swagger2-items-list",
+        Level.WARNING,
+        join_pointer(pointer, "items"),
+        "a list of item schemas (a tuple) is not 3.0; every item must now match"
+        " one of them, whatever its position",
+    )
+
+
+def _type_array(node: JSONObject, pointer: str, state: Swagger2State) -> None:
+    """`type: [a, b]` (JSON Schema, not 2.0) → one type, or anyOf one-type schemas.
+
+    The other keywords stay where they are: each applies to one type only (`items` to arrays,
+    `maxLength` to strings), so beside an anyOf of types they mean what they meant.
+    """
+    types = [t for t in node["type"] if isinstance(t, str)]  # type: ignore[union-attr]
+    nullable = "null" in types
+    types = list(dict.fromkeys(t for t in types if t != "null"))
+    del node["type"]
+    if len(types) == 1:
+        node["type"] = types[0]
+        if nullable:
+            node["nullable"] = True
+    elif types:
+        # 3.0.3 `nullable` only counts beside `type`, so it goes on one member.
+        members: list[JSON] = [{"type": t} for t in types]
+        if nullable:
+            members[0]["nullable"] = True  # type: ignore[index]
+        if "anyOf" in node:
+            node["allOf"] = [*node.get("allOf", []), {"anyOf": members}]  # type: ignore[list-item]
+        else:
+            node["anyOf"] = members
+    elif nullable:
+        node["nullable"] = True
+        node["enum"] = [None]
+    state.report(
+        "swagger2-type-array",
+        Level.INFO,
+        join_pointer(pointer, "type"),
+        f"a list of types is not valid in 2.0 or 3.0; expressed as"
+        f" {'one type' if len(types) == 1 else 'anyOf of one-type schemas'}"
+        f"{' + nullable' if nullable else ''}",
+    )
