@@ -68,6 +68,10 @@ ensure_engine() {
         log "engine: answering"
         return
     fi
+    if [[ -n "${DOCKER_HOST:-}" && "$DOCKER_HOST" != "unix:///var/run/docker.sock" ]]; then
+        # A remote engine or a Podman socket: starting a local dockerd would not help.
+        unavailable "the engine at DOCKER_HOST=$DOCKER_HOST does not answer"
+    fi
     command -v docker >/dev/null || [[ $EUID -eq 0 ]] ||
         unavailable "no docker client, and not root to install one"
     if ! command -v dockerd >/dev/null; then
@@ -217,7 +221,7 @@ folder_hash() {
 }
 
 ensure_fixtures() {
-    local pybase_id dir name image hash
+    local pybase_id dir name image hash old_id
     pybase_id=$(docker image inspect -f '{{.Id}}' "$PYBASE_IMAGE")
     for dir in "$SERVERS"/*/; do
         dir=${dir%/}
@@ -230,14 +234,15 @@ ensure_fixtures() {
             continue
         fi
         log "fixture: docker build $image"
+        old_id=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
         if ! docker build -q --build-arg "BASE_IMAGE=$PYBASE_IMAGE" --label "$HASH_LABEL=$hash" \
             -t "$image" "$dir" >"$CACHE/build-$name.log" 2>&1; then
             cat "$CACHE/build-$name.log" >&2
             die "docker build $image failed"
         fi
+        # The rebuilt tag leaves the old image dangling; drop exactly that one, if unused.
+        [[ -z "$old_id" ]] || docker image rm "$old_id" >/dev/null 2>&1 || true
     done
-    # Rebuilt tags leave their old images dangling; drop those of the test bed only.
-    docker image prune -f --filter "label=$HASH_LABEL" >/dev/null 2>&1 || true
 }
 
 # Port publishing on 127.0.0.1 must work: the tool publishes every container that way.
@@ -261,6 +266,11 @@ smoke_run() {
 }
 
 main() {
+    # Two runs at once (two checkouts, two terminals) would race to start dockerd and to build.
+    if command -v flock >/dev/null; then
+        exec 9>"${TMPDIR:-/tmp}/openapi-meta-testbed.lock"
+        flock 9
+    fi
     command -v docker >/dev/null || [[ $EUID -eq 0 ]] || unavailable "no docker client on PATH"
     ensure_engine
     rm -f "$UNAVAILABLE"
