@@ -241,6 +241,8 @@ class _Bundler:
         node_type = self.table.get(type_name)
         if node_type is None:
             return
+        if type_name == "Schema" and not doc.is_root:
+            self.drop_definitions(value, doc, pointer, anchor)
         for key, child in value.items():
             if key == "$ref":
                 continue
@@ -253,7 +255,28 @@ class _Bundler:
             elif node_type.entries is not None:
                 value[key] = self.node(child, node_type.entries, doc, here, anchor)
             elif _external_ref(child, doc) is not None:
-                value[key] = self.inline_data(child, doc, here, anchor)  # type: ignore[arg-type]
+                # `example: {$ref: ./pet.json}`: the file is the value; what is inside it,
+                # `$ref`-named keys included, is example data.
+                value[key] = self.inline_data(child, doc, here, anchor, descend=False)  # type: ignore[arg-type]
+
+    def drop_definitions(
+        self, value: dict[str, JSON], doc: _Doc, pointer: str, anchor: str
+    ) -> None:
+        """`$defs`/`definitions` of a schema from another file are dead once it is bundled.
+
+        Every `$ref` into them was external to the root, so each used definition is already a
+        component of its own; the leftover container only makes a 3.0 schema invalid.
+        """
+        for key in ("$defs", "definitions"):
+            if type(value.get(key)) is dict:
+                del value[key]
+                self.context.report(
+                    "ref-definitions-dropped",
+                    Level.INFO,
+                    anchor,
+                    f"{_where(doc, join_pointer(pointer, key))}: removed from the bundled schema;"
+                    " the definitions referenced from it are bundled as components of their own",
+                )
 
     def field(
         self, value: JSON, kind: str, type_name: str, doc: _Doc, pointer: str, anchor: str
@@ -292,15 +315,26 @@ class _Bundler:
             )
         section = self.sections.get(type_name)
         target_pointer = _fragment(tokens)
-        if section is None:
+        siblings = {k: v for k, v in value.items() if k != "$ref"}
+        if section is None or (siblings and type_name != "Schema"):
+            # A Schema keeps its siblings next to the rewritten `$ref` (the converter wraps
+            # them for 3.0). Elsewhere siblings are overrides (3.1 `summary`/`description`;
+            # Redocly's `- $ref: Filter.yaml` + `required: true`) that only a merged copy can
+            # express, so that occurrence is inlined in place.
             inlined = self.inline(
                 target, target_doc, tokens, ref, doc, pointer, here_anchor, typed=type_name
             )
-            siblings = {k: v for k, v in value.items() if k != "$ref"}
             if not siblings:
                 return inlined
             self.children(siblings, type_name, doc, pointer, anchor)
-            # Reference siblings (3.1 `summary`/`description`) override the target's fields.
+            if section is not None:
+                self.context.report(
+                    "ref-siblings-merged",
+                    Level.INFO,
+                    here_anchor,
+                    f"{_where(doc, pointer)}: $ref {ref!r} has sibling keys"
+                    f" {sorted(siblings)}; the target is inlined here with them as overrides",
+                )
             return {**inlined, **siblings} if type(inlined) is dict else inlined
         key = (section, target_doc.key, tuple(tokens))
         entry_name = self.assigned.get(key)
@@ -329,6 +363,7 @@ class _Bundler:
         anchor: str,
         *,
         typed: str | None,
+        descend: bool = True,
     ) -> JSON:
         """A processed copy of `target` to put in place of the `$ref` (no reusable section)."""
         key = (target_doc.key, tuple(tokens))
@@ -343,6 +378,8 @@ class _Bundler:
             copied = _copy(target)
             target_pointer = _fragment(tokens)
             if typed is None:
+                if not descend:
+                    return copied
                 return self.opaque(copied, target_doc, target_pointer, anchor)
             return self.node(copied, typed, target_doc, target_pointer, anchor)
         finally:
@@ -357,12 +394,15 @@ class _Bundler:
                 value[index] = self.opaque(item, doc, join_pointer(pointer, index), anchor)
         elif type(value) is dict:
             if _external_ref(value, doc) is not None:
-                return self.inline_data(value, doc, pointer, anchor)
+                return self.inline_data(value, doc, pointer, anchor, descend=True)
             for key, item in value.items():
                 value[key] = self.opaque(item, doc, join_pointer(pointer, key), anchor)
         return value
 
-    def inline_data(self, value: dict[str, JSON], doc: _Doc, pointer: str, anchor: str) -> JSON:
+    def inline_data(
+        self, value: dict[str, JSON], doc: _Doc, pointer: str, anchor: str, *, descend: bool
+    ) -> JSON:
+        """The content a data `$ref` points to; `descend` also inlines `$ref`s inside it."""
         ref: str = value["$ref"]  # type: ignore[assignment]
         here_anchor = pointer if doc.is_root else anchor
         target_doc, tokens = self.locate(ref, doc, pointer)
@@ -388,7 +428,7 @@ class _Bundler:
             return text
         target = self.target(target_doc, tokens, ref, doc, pointer)
         inlined = self.inline(
-            target, target_doc, tokens, ref, doc, pointer, here_anchor, typed=None
+            target, target_doc, tokens, ref, doc, pointer, here_anchor, typed=None, descend=descend
         )
         if siblings and type(inlined) is dict:
             return {**inlined, **{k: value[k] for k in siblings}}
