@@ -1,19 +1,61 @@
 """Convert: any supported input version to an OpenAPI 3.0.3 document, recording findings.
 
-The caller's document is never mutated: conversion works on its own copy.
+    version detection → bundle external $refs → Swagger 2.0 upgrade (2.0 only)
+    → one walk with the passes below (3.1 → 3.0, and 3.0.x repairs) → `openapi: 3.0.3`
+
+The passes are visitors on the OpenAPI-aware walker (`openapi_meta.document.walk`), each in
+its own module with the spec reason in its docstring, run together in one walk in the order of
+`_passes`. They rewrite schemas in `leave_Schema`, after the children, so every finding names
+a pointer in the input. A 3.0.x document gets the same passes: one that uses 3.1 constructs
+(TGI's numeric `exclusiveMinimum`) is repaired the same way and gets a `mislabelled-version`
+finding. The caller's document is never mutated: conversion works on its own copy.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from openapi_meta.document.walk import OPENAPI_31, copy_tree, walk
 from openapi_meta.errors import DocumentError
 from openapi_meta.findings import Finding, Level
 from openapi_meta.jsontypes import JSONObject
 
 TARGET_VERSION = "3.0.3"
+
+# Finding codes that only a 3.1 construct produces: in a document labelled 3.0.x they mean
+# the label is wrong.
+CODES_31 = frozenset(
+    {
+        "type-array",
+        "type-null",
+        "nullable-member",
+        "const-to-enum",
+        "examples-to-example",
+        "exclusive-bound",
+        "content-encoding",
+        "content-media-type",
+        "defs-moved",
+        "schema-keyword-removed",
+        "dynamic-ref-removed",
+        "boolean-schema",
+        "if-then-else",
+        "dependencies",
+        "prefix-items",
+        "items-false",
+        "unevaluated-properties",
+        "unevaluated-items",
+        "pattern-properties",
+        "property-names",
+        "contains",
+        "info-summary",
+        "license-identifier",
+        "json-schema-dialect",
+        "webhooks",
+        "path-items-inlined",
+    }
+)
 
 
 @dataclass
@@ -22,6 +64,13 @@ class ConversionContext:
 
     base_dir: Path | None = None
     findings: list[Finding] = field(default_factory=list)
+    allow_remote: bool = False
+    name: str | None = None
+    ref_root: Path | None = None
+    # The version the input declares ("2.0", "3.0.1", "3.1.0").
+    version: str = ""
+    # 3.1: a schema `$ref` is a keyword among others; 3.0: siblings are ignored.
+    schema_refs_have_siblings: bool = True
 
     def report(self, code: str, level: Level, pointer: str, message: str) -> None:
         self.findings.append(Finding(code, level, pointer, message))
@@ -53,12 +102,117 @@ def detect_version(document: JSONObject) -> str:
     return declared
 
 
-def convert(document: JSONObject, *, base_dir: Path | None = None) -> ConversionResult:
-    """Return a 3.0.3 copy of `document` and the findings of every step that changed it."""
+def _check_supported(version: str) -> None:
+    if version == "2.0" or version.startswith(("3.0.", "3.1.")):
+        return
+    if version.startswith("3."):
+        raise DocumentError(
+            f"/openapi: OpenAPI {version} is not supported: openapi-meta reads Swagger 2.0 and"
+            " OpenAPI 3.0.x and 3.1.x (fal needs 3.0.3; ask your framework for a 3.1 or 3.0"
+            " document)"
+        )
+    raise DocumentError(
+        f"unsupported OpenAPI version {version!r}: openapi-meta reads Swagger 2.0 and"
+        " OpenAPI 3.0.x and 3.1.x"
+    )
+
+
+def _passes(context: ConversionContext, document: JSONObject) -> list[Any]:
+    """The passes, in the order their `leave_Schema` handlers run on each schema."""
+    from openapi_meta.convert.document31 import Document31
+    from openapi_meta.convert.path_items import PathItems
+    from openapi_meta.convert.repair_info import RepairInfo
+    from openapi_meta.convert.repair_paths import RepairPaths
+    from openapi_meta.convert.repair_required import RepairRequired
+    from openapi_meta.convert.repair_types import RepairTypes
+    from openapi_meta.convert.repair_values import RepairValues
+    from openapi_meta.convert.schema_applicators import SchemaApplicators
+    from openapi_meta.convert.schema_bounds import SchemaBounds
+    from openapi_meta.convert.schema_const import SchemaConst
+    from openapi_meta.convert.schema_content import SchemaContent
+    from openapi_meta.convert.schema_defs import SchemaDefs
+    from openapi_meta.convert.schema_examples import SchemaExamples
+    from openapi_meta.convert.schema_meta import SchemaMeta
+    from openapi_meta.convert.schema_nullable import SchemaNullable
+    from openapi_meta.convert.schema_ref_siblings import SchemaRefSiblings
+    from openapi_meta.convert.schema_types import SchemaTypes
+
+    return [
+        RepairRequired(context),
+        SchemaMeta(context),
+        SchemaApplicators(context),
+        SchemaConst(context),
+        SchemaExamples(context),
+        SchemaBounds(context),
+        SchemaContent(context),
+        SchemaTypes(context),
+        SchemaNullable(context),
+        RepairTypes(context),
+        SchemaRefSiblings(context),
+        SchemaDefs(context, document),
+        PathItems(context),
+        Document31(context),
+        RepairInfo(context),
+        RepairPaths(context, document),
+        RepairValues(context),
+    ]
+
+
+def _down_convert(document: JSONObject, context: ConversionContext) -> JSONObject:
+    """Run every pass in one walk, then the passes' whole-document steps (`finish`)."""
+    passes = _passes(context, document)
+    walk(document, passes, OPENAPI_31)
+    for visitor in passes:
+        finish = getattr(visitor, "finish", None)
+        if finish is not None:
+            finish(document)
+    return document
+
+
+def _bundle(document: JSONObject, context: ConversionContext) -> JSONObject:
+    try:
+        from openapi_meta.document.refs import bundle
+    except ImportError:  # bundling not available in this build: keep the copy as it is
+        return copy_tree(document)
+    return bundle(
+        document,
+        base_dir=context.base_dir,
+        context=context,
+        allow_remote=context.allow_remote,
+        name=context.name,
+        ref_root=context.ref_root,
+    )
+
+
+def convert(
+    document: JSONObject,
+    *,
+    base_dir: Path | None = None,
+    allow_remote: bool = False,
+    name: str | None = None,
+    ref_root: Path | None = None,
+) -> ConversionResult:
+    """Return a 3.0.3 copy of `document` and the findings of every step that changed it.
+
+    `base_dir` is where relative `$ref`s resolve (None: the document came from a URL);
+    `allow_remote` lets `$ref`s to http(s) URLs be fetched; `name` is what messages call
+    the document; `ref_root` is the folder file `$ref`s may not leave (default: `base_dir`).
+    """
     version = detect_version(document)
-    context = ConversionContext(base_dir=base_dir)
+    _check_supported(version)
+    context = ConversionContext(
+        base_dir=base_dir, allow_remote=allow_remote, name=name, version=version, ref_root=ref_root
+    )
+    result = _bundle(document, context)  # a new document: the input is never touched
+    if version == "2.0":
+        from openapi_meta.convert.swagger2 import upgrade_swagger2
+
+        result = upgrade_swagger2(result, context)
+    context.schema_refs_have_siblings = version.startswith("3.1.")
+    result = _down_convert(result, context)
+    declared = result.get("openapi")
+    result["openapi"] = TARGET_VERSION
     if version.startswith("3.0."):
-        result = copy.deepcopy(document)
         if version != TARGET_VERSION:
             context.report(
                 "version-set",
@@ -66,14 +220,17 @@ def convert(document: JSONObject, *, base_dir: Path | None = None) -> Conversion
                 "/openapi",
                 f"declared version {version} set to {TARGET_VERSION} (same 3.0 schema)",
             )
-        result["openapi"] = TARGET_VERSION
-        return ConversionResult(result, tuple(context.findings))
-    if version == "2.0" or version.startswith("3.1."):
-        raise DocumentError(
-            f"OpenAPI {version} input is not supported yet: this version of openapi-meta reads"
-            " 3.0.x documents only"
+        constructs = sorted({f.code for f in context.findings if f.code in CODES_31})
+        if constructs:
+            context.report(
+                "mislabelled-version",
+                Level.WARNING,
+                "/openapi",
+                f"the document says {declared} but uses 3.1 constructs ({', '.join(constructs)});"
+                " converted as 3.1",
+            )
+    elif version.startswith("3.1."):
+        context.report(
+            "version-set", Level.INFO, "/openapi", f"OpenAPI {version} converted to 3.0.3"
         )
-    raise DocumentError(
-        f"unsupported OpenAPI version {version!r}: openapi-meta reads Swagger 2.0 and"
-        " OpenAPI 3.0.x and 3.1.x"
-    )
+    return ConversionResult(result, tuple(context.findings))

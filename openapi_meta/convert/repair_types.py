@@ -1,0 +1,31 @@
+"""A `type` that is not one of the JSON Schema types is removed.
+
+3.0 allows `type` to be one of array, boolean, integer, number, object, string; generators
+sometimes put their own names there (Kubernetes test data: `type: test-type`), which makes
+the document invalid. Without it the schema accepts any type, which is what a reader can
+rely on anyway.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openapi_meta.findings import Level, join_pointer
+
+_TYPES = frozenset({"array", "boolean", "integer", "number", "object", "string"})
+
+
+class RepairTypes:
+    def __init__(self, context: Any) -> None:
+        self.context = context
+
+    def leave_Schema(self, node: Any, pointer: str, node_type: object) -> None:
+        if type(node) is not dict or "type" not in node or node["type"] in _TYPES:
+            return
+        value = node.pop("type")
+        self.context.report(
+            "unknown-type",
+            Level.WARNING,
+            join_pointer(pointer, "type"),
+            f"type {value!r} is not a JSON Schema type; removed",
+        )

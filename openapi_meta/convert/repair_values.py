@@ -1,0 +1,76 @@
+"""A schema's `default` or `example` that its own schema rejects is fixed or removed.
+
+3.0 requires a default to be valid against its schema (openapi-spec-validator checks it);
+real servers emit `default: {}` on objects with required properties (Kubernetes) or
+`default: 'null'` strings for nullable fields (TGI). A `'null'` string on a nullable schema
+becomes `null`; anything else is removed. Runs once on the converted document, so the value is
+checked against the schema as 3.0 reads it, with `$ref`s resolved in the document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openapi_meta.findings import Level, join_pointer
+
+_BASE = "urn:openapi-meta:document"
+
+
+class RepairValues:
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.pending: list[tuple[dict[str, Any], str]] = []
+
+    def leave_Schema(self, node: Any, pointer: str, node_type: object) -> None:
+        if type(node) is dict and ("default" in node or "example" in node):
+            self.pending.append((node, pointer))
+
+    def finish(self, document: dict[str, Any]) -> None:
+        if not self.pending:
+            return
+        from openapi_schema_validator import OAS30Validator, oas30_format_checker
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT4
+
+        registry = Registry().with_resource(_BASE, DRAFT4.create_resource(document))
+        resolver = registry.resolver(base_uri=_BASE)
+        for node, pointer in self.pending:
+            schema = {k: v for k, v in node.items() if k not in ("default", "example")}
+            validator = OAS30Validator(
+                schema, _resolver=resolver, format_checker=oas30_format_checker
+            )
+            for key in ("default", "example"):
+                if key not in node:
+                    continue
+                value = node[key]
+                if value is None and node.get("nullable") is True:
+                    continue
+                try:
+                    error = next(validator.iter_errors(value), None)
+                except Exception as exc:  # an unresolvable $ref: validation reports it
+                    error = exc
+                if error is None:
+                    continue
+                where = join_pointer(pointer, key)
+                reason = getattr(error, "message", str(error))
+                if value == "null" and node.get("nullable") is True:
+                    node[key] = None
+                    self.context.report(
+                        f"{key}-repaired",
+                        Level.WARNING,
+                        where,
+                        f"{key} 'null' (a string) written as null: {reason}",
+                    )
+                else:
+                    del node[key]
+                    self.context.report(
+                        f"{key}-repaired",
+                        Level.WARNING,
+                        where,
+                        f"{key} {_short(value)} removed: {reason}",
+                    )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,88 @@
+"""`anyOf`/`oneOf` members that only accept null become `nullable: true`.
+
+pydantic v2 writes `Optional[X]` as `anyOf: [X, {type: "null"}]`; 3.0 has no null type.
+One remaining member is merged into the schema (a `$ref` becomes `allOf: [{$ref}]`, because
+a 3.0 `$ref` cannot have siblings); several stay in `anyOf`/`oneOf`. Title, description,
+default and the like stay where they were.
+
+3.0.3 applies `nullable` only next to a `type` in the same object, so on a wrapper without
+`type` (`allOf: [{$ref}]`, a remaining `anyOf`) a strict 3.0.3 validator still rejects null,
+while most tools read it as "may be null": such places get a `nullable-without-type` finding.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openapi_meta.convert._schema import is_bare_ref, is_null_only, null_only
+from openapi_meta.findings import Level, join_pointer
+
+
+class SchemaNullable:
+    def __init__(self, context: Any) -> None:
+        self.context = context
+
+    def leave_Schema(self, node: Any, pointer: str, node_type: object) -> None:
+        if type(node) is not dict:
+            return
+        for keyword in ("anyOf", "oneOf"):
+            members = node.get(keyword)
+            if type(members) is not list or not any(is_null_only(m) for m in members):
+                continue
+            self._rewrite(node, keyword, members, pointer)
+
+    def _rewrite(
+        self, node: dict[str, Any], keyword: str, members: list[Any], pointer: str
+    ) -> None:
+        where = join_pointer(pointer, keyword)
+        rest = [m for m in members if not is_null_only(m)]
+        del node[keyword]
+        if not rest:
+            node.update(null_only())
+            self.context.report(
+                "nullable-member",
+                Level.INFO,
+                where,
+                f"{keyword} of null members only written as null",
+            )
+            return
+        node["nullable"] = True
+        if len(rest) > 1:
+            node[keyword] = rest
+            for member in rest:
+                if keyword == "anyOf" and type(member) is dict and "type" in member:
+                    member["nullable"] = True
+            self._report(where, keyword, "kept for the other members, with nullable: true")
+            self._without_type(node, where)
+            return
+        (only,) = rest
+        mergeable = (
+            type(only) is dict
+            and not is_bare_ref(only)
+            and "$ref" not in only
+            and not (set(only) & (set(node) - {"nullable"}))
+        )
+        if mergeable:
+            node.update(only)
+            self._report(where, keyword, "replaced by its one non-null member, nullable: true")
+        else:
+            node.setdefault("allOf", []).append(only)
+            self._report(
+                where, keyword, "replaced by allOf of its one non-null member, nullable: true"
+            )
+        self._without_type(node, where)
+
+    def _report(self, where: str, keyword: str, what: str) -> None:
+        self.context.report(
+            "nullable-member", Level.INFO, where, f"{keyword} with a null member {what}"
+        )
+
+    def _without_type(self, node: dict[str, Any], where: str) -> None:
+        if "type" not in node:
+            self.context.report(
+                "nullable-without-type",
+                Level.INFO,
+                where,
+                "nullable: true without a type in the same schema: tools read it as"
+                " 'may be null', a strict 3.0.3 validator ignores it",
+            )
