@@ -20,6 +20,11 @@ order, in one linear pass over plain dicts, and reports every error at once:
 4. every `$ref` on the way resolves (local references only: the pipeline bundles external
    files before validating).
 
+One deliberate difference, stricter: every `$ref` in the document's structure must resolve,
+also where the reference never looks (a requestBody schema, a header, a callback), because
+a dangling reference breaks every consumer of the spec. The OpenAPI-aware walker finds them,
+so a `$ref` key inside `example` data or an `x-` extension is not mistaken for one.
+
 Every error is a `Finding` at the absolute JSON pointer of the offending node, also inside
 referenced schemas (the reference reports nested errors relative to the schema it started
 from, or with no location at all).
@@ -51,6 +56,7 @@ from openapi_schema_validator._regex import is_valid_regex
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from openapi_meta.document.walk import OPENAPI_30, walk
 from openapi_meta.findings import Finding, Level, escape_pointer_token
 from openapi_meta.jsontypes import JSON, JSONObject
 
@@ -165,6 +171,7 @@ class _SemanticChecker:
             if schemas is not None and isinstance(schemas[0], dict):
                 for name, schema in schemas[0].items():
                     self.check_schema_at(schema, _join(schemas[1], name), top=True)
+        self.check_all_references()
         return self.findings
 
     def report(self, code: str, pointer: str, message: str) -> None:
@@ -230,6 +237,17 @@ class _SemanticChecker:
                 resolved = self.resolve(member, _join(pointer, index))
                 if resolved is not None:
                     yield resolved
+
+    def check_all_references(self) -> None:
+        """A finding for every `$ref` anywhere in the document's structure that does not
+        resolve (stricter than the reference, which only follows the ones it walks)."""
+        checker = self
+
+        class Collector:
+            def visit_Reference(self, node: JSONObject, pointer: str, node_type: Any) -> None:
+                checker.resolve(node, pointer)
+
+        walk(self.document, [Collector()], OPENAPI_30)
 
     # -- tags, paths, operations, parameters, responses
 
