@@ -82,21 +82,25 @@ def _convert_path_item(
     item: JSONObject, pointer: str, seen_operation_ids: set[str], state: Swagger2State
 ) -> JSONObject:
     result: JSONObject = {}
-    if "$ref" in item:
-        result["$ref"] = state.rewrite_ref(item["$ref"], join_pointer(pointer, "$ref"))
     shared = _resolve_params(item.get("parameters"), join_pointer(pointer, "parameters"), state)
-    for method in METHODS:
-        operation = item.get(method)
-        if isinstance(operation, dict):
-            result[method] = _convert_operation(
-                operation, join_pointer(pointer, method), shared, seen_operation_ids, state
+    for key, value in item.items():  # input order, so the output reads like the input
+        if key == "$ref":
+            result["$ref"] = state.rewrite_ref(value, join_pointer(pointer, "$ref"))
+        elif key in METHODS and isinstance(value, dict):
+            result[key] = _convert_operation(
+                value, join_pointer(pointer, key), shared, seen_operation_ids, state
             )
-    kept = [_plain_parameter(p, state) for p in shared if p.node.get("in") not in _BODY_LOCATIONS]
-    if kept:
-        result["parameters"] = kept
-    copy_extensions(item, result)
-    for key in item:
-        if key not in (*METHODS, "parameters", "$ref") and not key.startswith("x-"):
+        elif key == "parameters":
+            kept = [
+                _plain_parameter(p, state)
+                for p in shared
+                if p.node.get("in") not in _BODY_LOCATIONS
+            ]
+            if kept:
+                result["parameters"] = kept
+        elif key.startswith("x-"):
+            result[key] = value
+        else:
             state.report(
                 "swagger2-unknown-field",
                 Level.WARNING,

@@ -14,19 +14,36 @@ from __future__ import annotations
 from typing import Any
 
 from openapi_meta.convert.swagger2_refs import Swagger2State
-from openapi_meta.document.walk import SWAGGER_20, NodeType, Replace, walk
+from openapi_meta.document.walk import SWAGGER_20, Field, NodeType, Replace, TypeTable, walk
 from openapi_meta.findings import Level, join_pointer
 from openapi_meta.jsontypes import JSON, JSONObject
+
+# 2.0 has no anyOf/oneOf/not, but generators emit them (hey-api's fixtures, swaggo) and 3.0
+# has them: their members are Schemas too, whose refs and keywords need the same upgrade.
+_SCHEMA = SWAGGER_20["Schema"]
+TYPES: TypeTable = {
+    **SWAGGER_20,
+    "Schema": NodeType(
+        "Schema",
+        {
+            **_SCHEMA.fields,
+            "anyOf": Field("list", "Schema"),
+            "oneOf": Field("list", "Schema"),
+            "not": Field("one", "Schema"),
+        },
+        _SCHEMA.entries,
+    ),
+}
 
 
 def upgrade_schemas(document: JSONObject, state: Swagger2State) -> None:
     """Rewrite every Schema object of the 2.0 `document` in place into its 3.0 form."""
-    walk(document, [_SchemaVisitor(state)], SWAGGER_20)
+    walk(document, [_SchemaVisitor(state)], TYPES)
 
 
 def upgrade_schema(schema: JSON, pointer: str, state: Swagger2State) -> JSON:
     """The 3.0 form of one 2.0 Schema found at `pointer` outside a Schema position."""
-    return walk(schema, [_SchemaVisitor(state)], SWAGGER_20, root_type="Schema", pointer=pointer)
+    return walk(schema, [_SchemaVisitor(state)], TYPES, root_type="Schema", pointer=pointer)
 
 
 class _SchemaVisitor:
@@ -88,11 +105,31 @@ def _tuple_items(node: JSONObject, pointer: str, state: Swagger2State) -> None:
     )
 
 
+# Keywords that apply to values of one JSON type only.
+_TYPE_KEYWORDS = {
+    "array": ("items", "maxItems", "minItems", "uniqueItems"),
+    "object": ("properties", "additionalProperties", "required", "maxProperties", "minProperties"),
+    "string": ("maxLength", "minLength", "pattern"),
+    "number": ("maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "multipleOf"),
+}
+_TYPE_KEYWORDS["integer"] = _TYPE_KEYWORDS["number"]
+
+
+def _member(node: JSONObject, kind: str) -> JSONObject:
+    """The anyOf member for one type: the type and the keywords that constrain it."""
+    member: JSONObject = {"type": kind}
+    for key in _TYPE_KEYWORDS.get(kind, ()):
+        if key in node:
+            member[key] = node[key]
+    return member
+
+
 def _type_array(node: JSONObject, pointer: str, state: Swagger2State) -> None:
     """`type: [a, b]` (JSON Schema, not 2.0) → one type, or anyOf one-type schemas.
 
-    The other keywords stay where they are: each applies to one type only (`items` to arrays,
-    `maxLength` to strings), so beside an anyOf of types they mean what they meant.
+    A keyword that constrains one type only (`items` arrays, `maxLength` strings) moves into
+    that type's member, where 3.0 expects it (an array schema needs its `items`); the meaning
+    is the same, since JSON Schema ignores such a keyword for values of other types.
     """
     types = [t for t in node["type"] if isinstance(t, str)]  # type: ignore[union-attr]
     nullable = "null" in types
@@ -104,7 +141,9 @@ def _type_array(node: JSONObject, pointer: str, state: Swagger2State) -> None:
             node["nullable"] = True
     elif types:
         # 3.0.3 `nullable` only counts beside `type`, so it goes on one member.
-        members: list[JSON] = [{"type": t} for t in types]
+        members: list[JSON] = [_member(node, t) for t in types]
+        for key in {k for m in members for k in m if k != "type"}:  # type: ignore[union-attr]
+            node.pop(key, None)
         if nullable:
             members[0]["nullable"] = True  # type: ignore[index]
         if "anyOf" in node:
