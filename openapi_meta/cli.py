@@ -75,6 +75,61 @@ def _source_options(command: F) -> F:
     return command
 
 
+def _app_and_tidy_options(command: F) -> F:
+    options = [
+        click.option(
+            "--app-dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            help="--app: the folder put first on sys.path for the import (default: .).",
+        ),
+        click.option(
+            "--factory",
+            is_flag=True,
+            default=None,
+            help="--app: ATTR is a callable that returns the app.",
+        ),
+        click.option(
+            "--app-timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            help="--app: seconds the import may take (default 60).",
+        ),
+        click.option(
+            "--server-url", help="Replace every `servers` entry with this one URL (tidy)."
+        ),
+        click.option(
+            "--drop-local-servers/--keep-servers",
+            default=None,
+            help="Drop servers on the extraction host: loopback, 0.0.0.0 (default: drop).",
+        ),
+        click.option(
+            "--include-path",
+            multiple=True,
+            help="Keep only paths matching this glob (repeatable), e.g. '/v1/*'.",
+        ),
+        click.option(
+            "--exclude-path",
+            multiple=True,
+            help="Hide paths matching this glob (repeatable), e.g. /health.",
+        ),
+        click.option(
+            "--prune-components/--keep-unreferenced-components",
+            default=None,
+            help="Drop components only hidden paths used (default: drop).",
+        ),
+        click.option(
+            "--fal-order/--no-fal-order",
+            default=None,
+            help="Add x-fal-order-paths / x-fal-order-properties as fal.App does (default: on).",
+        ),
+        click.option(
+            "--lint/--no-lint", default=None, help="Report fal lint warnings (default: on)."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def _report_options(command: F) -> F:
     options = [
         click.option("-v", "--verbose", is_flag=True, default=None, help="List every finding."),
@@ -109,6 +164,7 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @_source_options
+@_app_and_tidy_options
 @click.option(
     "-o",
     "--output",
@@ -140,7 +196,7 @@ def extract(**options: Any) -> int:
     from openapi_meta.pipeline import make_source, run_pipeline
 
     settings = _settings(options)
-    extraction = run_pipeline(make_source(settings))
+    extraction = run_pipeline(make_source(settings), settings=settings)
     text = render(extraction.spec, settings.output_format, source=extraction.origin)
     code = _finish(extraction.findings, settings)
     if code == 0:
@@ -152,6 +208,7 @@ def extract(**options: Any) -> int:
 
 @cli.command()
 @_source_options
+@_app_and_tidy_options
 @click.option(
     "--module",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -173,7 +230,7 @@ def check(**options: Any) -> int:
     from openapi_meta.pipeline import make_source, run_pipeline
 
     settings = _settings(options)
-    extraction = run_pipeline(make_source(settings))
+    extraction = run_pipeline(make_source(settings), settings=settings)
     code = _finish(extraction.findings, settings)
     result = compare_with_module(extraction.spec, settings.module_path)
     if not result.up_to_date:

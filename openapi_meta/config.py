@@ -86,6 +86,20 @@ class Settings(BaseModel):
                 raise ValueError(f"{names}: only for --image and --build, not --{source}")
         return self
 
+    # Python apps (--app); see openapi_meta.sources.app.
+    app_dir: Path | None = None
+    factory: bool = False
+    app_timeout: float = 60.0
+
+    # Tidy (openapi_meta.convert.tidy) and fal lint (openapi_meta.lint); each can be turned off.
+    server_url: str | None = None
+    drop_local_servers: bool = True
+    include_path: tuple[str, ...] = ()
+    exclude_path: tuple[str, ...] = ()
+    prune_components: bool = True
+    fal_order: bool = True
+    lint: bool = True
+
     @model_validator(mode="after")
     def _one_source(self) -> Settings:
         given = [f"--{name}" for name in SOURCE_FIELDS if getattr(self, name) is not None]

@@ -1,15 +1,18 @@
-"""The pipeline: source → load → convert → validate, returning the spec and its findings."""
+"""The pipeline: source → load → convert → tidy → validate → lint: the spec and its findings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from openapi_meta.config import Settings
-from openapi_meta.convert import convert
+from openapi_meta.convert import ConversionResult, convert
+from openapi_meta.convert.tidy import TidyOptions, tidy
 from openapi_meta.document.load import load_document
 from openapi_meta.errors import InvalidSpecError, UsageError
 from openapi_meta.findings import Finding
 from openapi_meta.jsontypes import JSONObject
+from openapi_meta.lint import lint
 from openapi_meta.sources import Source
 from openapi_meta.validate import validate
 
@@ -35,14 +38,27 @@ def make_source(settings: Settings) -> Source:
         from openapi_meta.sources.live import make_live_source
 
         return make_live_source(settings)
+    if option == "app":
+        from openapi_meta.sources.app import AppSource
+
+        assert settings.app is not None
+        return AppSource(
+            settings.app,
+            app_dir=settings.app_dir or Path("."),
+            factory=settings.factory,
+            timeout=settings.app_timeout,
+        )
     raise UsageError(f"--{option} is not available in this version of openapi-meta")
 
 
-def run_pipeline(source: Source) -> Extraction:
-    """Fetch, load, convert and validate; raises `InvalidSpecError` with every problem found."""
+def run_pipeline(source: Source, *, settings: Settings | None = None) -> Extraction:
+    """Fetch, load, convert, tidy, validate and lint; raises `InvalidSpecError` with every
+    problem found. Without `settings`, tidy and lint run with their defaults."""
     raw = source.fetch()
     document = load_document(raw)
     result = convert(document, base_dir=raw.base_dir)
+    tidied = tidy(result.document, tidy_options(settings or Settings(), source))
+    result = ConversionResult(tidied.document, (*result.findings, *tidied.findings))
     errors = validate(result.document)
     if errors:
         raise InvalidSpecError(
@@ -50,4 +66,19 @@ def run_pipeline(source: Source) -> Extraction:
             f"{'s' if len(errors) != 1 else ''})",
             [*result.findings, *errors],
         )
-    return Extraction(result.document, raw.origin, result.findings)
+    lint_findings = lint(result.document) if settings is None or settings.lint else []
+    return Extraction(result.document, raw.origin, (*result.findings, *lint_findings))
+
+
+def tidy_options(settings: Settings, source: Source | None = None) -> TidyOptions:
+    """The tidy steps `settings` asks for; a source that published a port (a container)
+    names it in `published_ports`, so servers on that port count as the extraction host."""
+    return TidyOptions(
+        drop_local_servers=settings.drop_local_servers,
+        server_url=settings.server_url,
+        extraction_ports=frozenset(getattr(source, "published_ports", ()) or ()),
+        include_paths=settings.include_path,
+        exclude_paths=settings.exclude_path,
+        prune_components=settings.prune_components,
+        fal_order=settings.fal_order,
+    )

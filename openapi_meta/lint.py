@@ -1,0 +1,180 @@
+"""fal lint: what a valid spec can still get wrong as fal metadata, as warning findings.
+
+Codes (stable; `--strict` makes them fail the run):
+
+- `fal-struct-value`: a value a protobuf Struct cannot carry (a non-string key, bytes, a set,
+  a tuple, NaN/Infinity, any non-JSON object). fal sends metadata as a Struct; the loader
+  already prevents most of these, so this guards specs handed in through the Python API.
+- `fal-too-large`: the serialized spec is over 4 MiB, gRPC's default message limit.
+- `fal-no-paths`: no endpoints: the Playground has nothing to show.
+- `fal-no-request-schema`: a request body with no schema, or a POST/PUT/PATCH that takes no
+  input at all: the Playground has no form to render.
+- `fal-no-response-schema`: no success (2XX or default) response has a schema (unless the
+  operation only ever answers 204/205 No Content).
+- `fal-missing-operation-id` / `fal-duplicate-operation-id`: fal's endpoint list and client
+  code name endpoints by `operationId`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from openapi_meta.findings import Finding, Level, join_pointer
+from openapi_meta.jsontypes import JSONObject
+
+GRPC_MESSAGE_LIMIT = 4 * 1024 * 1024
+_OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_TAKES_BODY = frozenset({"post", "put", "patch"})
+
+
+def lint(spec: JSONObject) -> list[Finding]:
+    """Every fal-specific problem of `spec`, sorted; empty for a spec fal will use well."""
+    findings = list(_struct_values(spec, ""))
+    if not findings:
+        findings.extend(_size(spec))
+    findings.extend(_operations(spec))
+    return sorted(findings)
+
+
+def _warning(code: str, pointer: str, message: str) -> Finding:
+    return Finding(code, Level.WARNING, pointer, message)
+
+
+def _struct_values(value: Any, pointer: str) -> Iterator[Finding]:
+    """Values outside Struct's model: string-keyed maps, lists, strings, numbers, bools, null."""
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                yield _warning(
+                    "fal-struct-value",
+                    join_pointer(pointer, str(key)),
+                    f"the key {key!r} is a {type(key).__name__}; a Struct only has string keys",
+                )
+            yield from _struct_values(item, join_pointer(pointer, str(key)))
+    elif kind is list:
+        for index, item in enumerate(value):
+            yield from _struct_values(item, join_pointer(pointer, index))
+    elif kind is float:
+        if not math.isfinite(value):
+            yield _warning(
+                "fal-struct-value", pointer, f"{value!r} is not a JSON number; write it as null"
+            )
+    elif value is not None and kind not in (str, int, bool):
+        yield _warning(
+            "fal-struct-value",
+            pointer,
+            f"a {kind.__name__} value cannot travel in a protobuf Struct"
+            + (" (use a list)" if kind in (tuple, set, frozenset) else ""),
+        )
+
+
+def _size(spec: JSONObject) -> Iterator[Finding]:
+    size = len(json.dumps(spec, separators=(",", ":"), ensure_ascii=False).encode())
+    if size > GRPC_MESSAGE_LIMIT:
+        yield _warning(
+            "fal-too-large",
+            "",
+            f"the spec is {size:,} bytes as compact JSON, over gRPC's default message limit of"
+            f" {GRPC_MESSAGE_LIMIT:,} bytes: registering it with fal may fail; hide endpoints"
+            " with --exclude-path",
+        )
+
+
+def _operations(spec: JSONObject) -> Iterator[Finding]:
+    paths = spec.get("paths")
+    if not isinstance(paths, dict) or not paths:
+        yield _warning("fal-no-paths", "/paths", "the spec has no paths: no endpoint to show")
+        return
+    seen: dict[str, str] = {}
+    for path, item in paths.items():
+        if not isinstance(item, dict):
+            continue
+        item = _resolve(spec, item)
+        for method in _OPERATIONS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            pointer = join_pointer("", "paths", path, method)
+            yield from _operation_id(operation, pointer, seen)
+            yield from _request(spec, item, operation, method, pointer)
+            yield from _response(spec, operation, pointer)
+
+
+def _operation_id(
+    operation: dict[str, Any], pointer: str, seen: dict[str, str]
+) -> Iterator[Finding]:
+    operation_id = operation.get("operationId")
+    if not isinstance(operation_id, str) or not operation_id:
+        yield _warning(
+            "fal-missing-operation-id", pointer, "no operationId: fal cannot name this endpoint"
+        )
+    elif operation_id in seen:
+        yield _warning(
+            "fal-duplicate-operation-id",
+            join_pointer(pointer, "operationId"),
+            f"operationId {operation_id!r} is also used at {seen[operation_id]}",
+        )
+    else:
+        seen[operation_id] = pointer
+
+
+def _request(
+    spec: JSONObject, item: dict[str, Any], operation: dict[str, Any], method: str, pointer: str
+) -> Iterator[Finding]:
+    body = operation.get("requestBody")
+    if isinstance(body, dict):
+        if not _has_schema(_resolve(spec, body)):
+            yield _warning(
+                "fal-no-request-schema",
+                join_pointer(pointer, "requestBody"),
+                "the request body has no schema: the Playground cannot render a form",
+            )
+    elif method in _TAKES_BODY and not (operation.get("parameters") or item.get("parameters")):
+        yield _warning(
+            "fal-no-request-schema",
+            pointer,
+            f"{method.upper()} takes no request body and no parameters: the Playground has no"
+            " input to render",
+        )
+
+
+def _response(spec: JSONObject, operation: dict[str, Any], pointer: str) -> Iterator[Finding]:
+    responses = operation.get("responses")
+    if not isinstance(responses, dict):
+        return
+    codes = [c for c in responses if str(c).startswith("2") or c == "default"]
+    if not codes or all(c in ("204", "205") for c in codes):
+        return
+    if not any(_has_schema(_resolve(spec, responses[c])) for c in codes):
+        yield _warning(
+            "fal-no-response-schema",
+            join_pointer(pointer, "responses"),
+            "no success response has a schema: the Playground cannot render the result",
+        )
+
+
+def _has_schema(node: Any) -> bool:
+    """Does a request body or response carry a schema in any of its media types?"""
+    content = node.get("content") if isinstance(node, dict) else None
+    return isinstance(content, dict) and any(
+        isinstance(media, dict) and isinstance(media.get("schema"), dict)
+        for media in content.values()
+    )
+
+
+def _resolve(spec: JSONObject, node: Any, depth: int = 0) -> Any:
+    """Follow a local `$ref` (a chain of them, a few deep) to the object it names."""
+    ref = node.get("$ref") if isinstance(node, dict) else None
+    if not isinstance(ref, str) or not ref.startswith("#/") or depth > 8:
+        return node
+    target: Any = spec
+    for token in ref[2:].split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        if not isinstance(target, dict) or token not in target:
+            return node
+        target = target[token]
+    return _resolve(spec, target, depth + 1) if isinstance(target, dict) else node
