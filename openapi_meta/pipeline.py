@@ -70,6 +70,21 @@ def run_pipeline(source: Source, *, settings: Settings | None = None) -> Extract
     return Extraction(result.document, raw.origin, (*result.findings, *lint_findings))
 
 
+def run_conversion(source: Source, *, allow_remote: bool = False) -> Extraction:
+    """Fetch, load, convert and validate only (no tidy, no lint): `openapi-meta convert`."""
+    raw = source.fetch()
+    document = load_document(raw)
+    result = convert(document, base_dir=raw.base_dir, allow_remote=allow_remote, name=raw.name)
+    errors = validate(result.document)
+    if errors:
+        raise InvalidSpecError(
+            f"{raw.name}: the converted spec is not valid OpenAPI 3.0.3 ({len(errors)} problem"
+            f"{'s' if len(errors) != 1 else ''})",
+            [*result.findings, *errors],
+        )
+    return Extraction(result.document, raw.origin, result.findings)
+
+
 def tidy_options(settings: Settings, source: Source | None = None) -> TidyOptions:
     """The tidy steps `settings` asks for; a source that published a port (a container)
     names it in `published_ports`, so servers on that port count as the extraction host."""

@@ -20,6 +20,20 @@ from openapi_meta.convert._schema import SUBSCHEMA_LIST, SUBSCHEMA_MAP, SUBSCHEM
 from openapi_meta.findings import Level, join_pointer
 
 _APPLICATORS = ("allOf", "anyOf", "oneOf", "not", "$ref", "if", "dependentSchemas")
+# Keywords this pass looks at: a schema with none of them is left at C speed.
+_KEYWORDS = frozenset(
+    {
+        *SUBSCHEMA_ONE,
+        *SUBSCHEMA_LIST,
+        *SUBSCHEMA_MAP,
+        "then",
+        "else",
+        "dependentRequired",
+        "dependencies",
+        "minContains",
+        "maxContains",
+    }
+)
 
 
 def _schema(value: Any) -> Any:
@@ -36,7 +50,7 @@ class SchemaApplicators:
         self.context = context
 
     def leave_Schema(self, node: Any, pointer: str, node_type: object) -> Any:
-        if type(node) is not dict:
+        if type(node) is not dict or node.keys().isdisjoint(_KEYWORDS):
             return None
         self._booleans(node, pointer)
         self._conditionals(node, pointer)

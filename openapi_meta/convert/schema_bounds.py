@@ -11,6 +11,7 @@ from typing import Any
 
 from openapi_meta.findings import Level, join_pointer
 
+_EXCLUSIVE = frozenset({"exclusiveMinimum", "exclusiveMaximum"})
 _PAIRS = (("exclusiveMinimum", "minimum", 1), ("exclusiveMaximum", "maximum", -1))
 
 
@@ -23,7 +24,7 @@ class SchemaBounds:
         self.context = context
 
     def leave_Schema(self, node: Any, pointer: str, node_type: object) -> None:
-        if type(node) is not dict:
+        if type(node) is not dict or node.keys().isdisjoint(_EXCLUSIVE):
             return
         for exclusive, inclusive, sign in _PAIRS:
             bound = node.get(exclusive)

@@ -21,6 +21,7 @@ _REMOVED = (
     "$recursiveAnchor",
 )
 _LOSSY = ("$dynamicRef", "$recursiveRef")
+_ALL = frozenset(_REMOVED + _LOSSY)
 
 
 class SchemaMeta:
@@ -28,7 +29,7 @@ class SchemaMeta:
         self.context = context
 
     def leave_Schema(self, node: Any, pointer: str, node_type: object) -> None:
-        if type(node) is not dict:
+        if type(node) is not dict or node.keys().isdisjoint(_ALL):
             return
         for key in _REMOVED:
             if key in node:
