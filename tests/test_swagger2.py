@@ -1,0 +1,248 @@
+"""Swagger 2.0 → 3.0 upgrade: the tricky cases, on `upgrade_swagger2` directly.
+
+The one-rule-per-folder cases live in tests/cases/swagger2-*; these are the ones where the
+interesting part is a property of the conversion (no mutation, input pointers, data that looks
+like keywords, refs that follow renames) rather than one output document.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from openapi_spec_validator import OpenAPIV30SpecValidator
+
+from openapi_meta.convert import ConversionContext
+from openapi_meta.convert.swagger2 import upgrade_swagger2
+from openapi_meta.errors import DocumentError
+
+
+def _upgrade(document: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    context = ConversionContext()
+    result = upgrade_swagger2(document, context)
+    errors = [str(e) for e in OpenAPIV30SpecValidator(result).iter_errors()]
+    assert errors == [], errors
+    return result, [(f.code, f.pointer) for f in context.findings]
+
+
+def _doc(**fields: Any) -> dict[str, Any]:
+    return {"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}, **fields}
+
+
+def _op(*parameters: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"parameters": list(parameters), "responses": {"200": {"description": "ok"}}, **extra}
+
+
+def test_input_is_not_mutated_and_output_shares_nothing_with_it() -> None:
+    document = _doc(
+        definitions={"Pet": {"type": "object", "x-nullable": True, "discriminator": "kind"}},
+        parameters={"Body": {"name": "b", "in": "body", "schema": {"$ref": "#/definitions/Pet"}}},
+        paths={
+            "/p": {
+                "post": _op({"$ref": "#/parameters/Body"}),
+                "put": _op({"name": "b", "in": "body", "schema": {"type": "file"}}),
+            }
+        },
+    )
+    before = copy.deepcopy(document)
+    result, _ = _upgrade(document)
+    assert document == before
+    result["components"]["schemas"]["Pet"]["type"] = "changed"
+    assert document["definitions"]["Pet"]["type"] == "object"
+
+
+def test_keyword_named_properties_and_example_data_are_left_alone() -> None:
+    """Only Schema objects are rewritten: names in `properties` and example values are data."""
+    properties = {
+        "type": {"type": "string"},
+        "x-nullable": {"type": "boolean"},
+        "discriminator": {"type": "string"},
+        "$ref": {"type": "string"},
+        "file": {"type": "string", "example": {"type": "file", "$ref": "#/definitions/A"}},
+    }
+    document = _doc(definitions={"A": {"type": "object", "properties": properties}})
+    result, findings = _upgrade(document)
+    assert result["components"]["schemas"]["A"]["properties"] == properties
+    assert findings == []
+
+
+def test_refs_follow_renamed_definitions_including_escaped_and_deep_refs() -> None:
+    document = _doc(
+        definitions={
+            "Page«User»": {"type": "object", "properties": {"n": {"type": "integer"}}},
+            "Page_User": {"type": "string"},
+            "a/b": {"type": "string"},
+            "Uses": {
+                "type": "object",
+                "properties": {
+                    "page": {"$ref": "#/definitions/Page%C2%ABUser%C2%BB"},
+                    "n": {"$ref": "#/definitions/Page«User»/properties/n"},
+                    "slash": {"$ref": "#/definitions/a~1b"},
+                },
+            },
+        }
+    )
+    result, findings = _upgrade(document)
+    schemas = result["components"]["schemas"]
+    assert list(schemas) == ["Page_User_2", "Page_User", "a_b", "Uses"]
+    props = schemas["Uses"]["properties"]
+    assert props["page"] == {"$ref": "#/components/schemas/Page_User_2"}
+    assert props["n"] == {"$ref": "#/components/schemas/Page_User_2/properties/n"}
+    assert props["slash"] == {"$ref": "#/components/schemas/a_b"}
+    assert ("swagger2-name-sanitized", "/definitions/Page«User»") in findings
+
+
+def test_schema_findings_name_the_input_pointer_even_when_the_schema_moves() -> None:
+    """A body schema ends up under requestBody/content, but its finding names the parameter."""
+    body = {"name": "b", "in": "body", "schema": {"type": "string", "x-nullable": "yes"}}
+    result, findings = _upgrade(_doc(paths={"/p": {"post": _op(body)}}))
+    schema = result["paths"]["/p"]["post"]["requestBody"]["content"]["application/json"]
+    assert schema == {"schema": {"type": "string"}}
+    assert findings == [
+        ("swagger2-x-nullable-invalid", "/paths/~1p/post/parameters/0/schema/x-nullable")
+    ]
+
+
+def test_body_parameter_without_schema_is_refused_with_its_pointer() -> None:
+    shared = _doc(parameters={"Body": {"name": "b", "in": "body"}})
+    with pytest.raises(DocumentError, match="/parameters/Body: body parameter 'b' has no"):
+        upgrade_swagger2(shared, ConversionContext())
+    inline = _doc(paths={"/a~b": {"post": _op({"name": "b", "in": "body", "schema": "x"})}})
+    with pytest.raises(DocumentError, match="/paths/~1a~0b/post/parameters/0: body parameter"):
+        upgrade_swagger2(inline, ConversionContext())
+
+
+def test_form_fields_merge_path_and_operation_level_with_override() -> None:
+    path_fields = [
+        {"name": "a", "in": "formData", "type": "string"},
+        {"name": "b", "in": "formData", "type": "string"},
+    ]
+    override = {"name": "b", "in": "formData", "type": "integer", "required": True}
+    document = _doc(paths={"/f": {"parameters": path_fields, "post": _op(override)}})
+    result, _ = _upgrade(document)
+    item = result["paths"]["/f"]
+    assert "parameters" not in item  # a path item has no request body: pushed down
+    schema = item["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+    assert schema["properties"] == {"a": {"type": "string"}, "b": {"type": "integer"}}
+    assert schema["required"] == ["b"]
+
+
+def test_shared_form_parameter_is_inlined_and_has_no_component() -> None:
+    document = _doc(
+        parameters={"Name": {"name": "name", "in": "formData", "type": "string"}},
+        paths={"/f": {"post": _op({"$ref": "#/parameters/Name"})}},
+    )
+    result, _ = _upgrade(document)
+    assert "components" not in result
+    body = result["paths"]["/f"]["post"]["requestBody"]
+    form = body["content"]["application/x-www-form-urlencoded"]["schema"]
+    assert form["properties"] == {"name": {"type": "string"}}
+
+
+def test_both_form_media_types_listed_in_consumes_each_get_the_schema() -> None:
+    field = {"name": "n", "in": "formData", "type": "array", "items": {"type": "string"}}
+    consumes = ["multipart/form-data", "application/x-www-form-urlencoded"]
+    result, _ = _upgrade(_doc(consumes=consumes, paths={"/f": {"post": _op(field)}}))
+    content = result["paths"]["/f"]["post"]["requestBody"]["content"]
+    assert list(content) == consumes
+    assert content["multipart/form-data"] == content["application/x-www-form-urlencoded"]
+    assert content["multipart/form-data"] is not content["application/x-www-form-urlencoded"]
+    assert content["multipart/form-data"]["encoding"] == {"n": {"style": "form", "explode": False}}
+
+
+def test_definition_used_as_parameter_or_response_is_read_as_its_schema() -> None:
+    bad_param = {"name": "p", "in": "query", "$ref": "#/definitions/A"}
+    document = _doc(
+        definitions={"A": {"type": "string"}},
+        paths={
+            "/x": {
+                "get": {
+                    "parameters": [bad_param],
+                    "responses": {"200": {"$ref": "#/definitions/A"}},
+                }
+            }
+        },
+    )
+    result, findings = _upgrade(document)
+    get = result["paths"]["/x"]["get"]
+    assert get["parameters"] == [
+        {"name": "p", "in": "query", "schema": {"$ref": "#/components/schemas/A"}}
+    ]
+    assert get["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/A"
+    }
+    assert [code for code, _ in findings] == [
+        "swagger2-definition-as-parameter",
+        "swagger2-definition-as-response",
+    ]
+
+
+def test_security_requirements_follow_renamed_schemes() -> None:
+    document = _doc(
+        securityDefinitions={"api key": {"type": "apiKey", "name": "k", "in": "query"}},
+        security=[{"api key": []}],
+        paths={"/x": {"get": _op(security=[{"api key": []}])}},
+    )
+    result, _ = _upgrade(document)
+    assert list(result["components"]["securitySchemes"]) == ["api_key"]
+    assert result["security"] == [{"api_key": []}]
+    assert result["paths"]["/x"]["get"]["security"] == [{"api_key": []}]
+
+
+def test_host_with_a_scheme_and_operation_schemes() -> None:
+    document = _doc(
+        host="https://api.example.com/",
+        basePath="v2",
+        paths={"/x": {"get": _op(schemes=["wss"])}},
+    )
+    result, findings = _upgrade(document)
+    assert result["servers"] == [{"url": "https://api.example.com/v2"}]
+    assert result["paths"]["/x"]["get"]["servers"] == [{"url": "wss://api.example.com/v2"}]
+    assert [code for code, _ in findings] == ["swagger2-host-patched", "swagger2-base-path-patched"]
+
+
+def test_templated_host_becomes_a_server_variable() -> None:
+    result, _ = _upgrade(_doc(host="{tenant}.example.com", schemes=["https"]))
+    assert result["servers"] == [
+        {"url": "https://{tenant}.example.com", "variables": {"tenant": {"default": ""}}}
+    ]
+
+
+def test_oauth2_without_scopes_or_urls_is_patched() -> None:
+    document = _doc(securityDefinitions={"o": {"type": "oauth2", "flow": "accessCode"}})
+    result, findings = _upgrade(document)
+    assert result["components"]["securitySchemes"]["o"]["flows"] == {
+        "authorizationCode": {"authorizationUrl": "", "tokenUrl": "", "scopes": {}}
+    }
+    assert [code for code, _ in findings] == [
+        "swagger2-oauth2-url-missing",
+        "swagger2-oauth2-url-missing",
+        "swagger2-oauth2-scopes-missing",
+    ]
+
+
+def test_tuple_items_and_nullable_ref() -> None:
+    document = _doc(
+        definitions={
+            "T": {"type": "array", "items": [{"type": "string"}, {"type": "integer"}]},
+            "R": {"$ref": "#/definitions/T", "x-nullable": True},
+        }
+    )
+    result, findings = _upgrade(document)
+    schemas = result["components"]["schemas"]
+    assert schemas["T"]["items"] == {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+    assert schemas["R"] == {"allOf": [{"$ref": "#/components/schemas/T"}], "nullable": True}
+    assert findings == [("swagger2-items-list", "/definitions/T/items")]
+
+
+def test_output_is_deterministic() -> None:
+    document = _doc(
+        definitions={"B": {"type": "string"}, "A": {"type": "string"}},
+        paths={"/b": {"get": _op()}, "/a": {"post": _op(), "get": _op()}},
+    )
+    first, _ = _upgrade(document)
+    second, _ = _upgrade(document)
+    assert repr(first) == repr(second)
+    assert list(first["paths"]) == ["/b", "/a"]
+    assert list(first["paths"]["/a"]) == ["post", "get"]
