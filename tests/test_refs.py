@@ -14,6 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from openapi_spec_validator import (
     OpenAPIV2SpecValidator,
     OpenAPIV30SpecValidator,
@@ -24,6 +26,7 @@ from referencing import Registry, Resource
 from openapi_meta.convert import ConversionContext
 from openapi_meta.document import refs
 from openapi_meta.document.load import load_document, parse_text
+from openapi_meta.document.pointer import parse_fragment
 from openapi_meta.document.refs import bundle
 from openapi_meta.errors import DocumentError
 from openapi_meta.findings import Finding
@@ -179,18 +182,26 @@ def test_corpus_ref_to_a_sibling_folder_is_refused_without_ref_root() -> None:
         bundle_file(root)
 
 
-CORPUS_MISSING_EXTERNAL = CORPUS / "oas3.0" / "hey-api__openapi-ts__specs_3.0.x_full.yaml"
+# hey-api's "full" fixtures refer to an external-shared.json that sits in another folder of
+# their repository; the corpus holds the documents alone, so the reference is dangling.
+MISSING_EXTERNAL = [
+    CORPUS / "oas3.0" / "hey-api__openapi-ts__specs_3.0.x_full.yaml",
+    CORPUS / "oas3.1" / "hey-api__openapi-ts__specs_3.1.x_full.yaml",
+    CORPUS / "swagger2.0" / "hey-api__openapi-ts__specs_2.0.x_full.yaml",
+]
 
 
 @pytest.mark.corpus
-@pytest.mark.skipif(not CORPUS_MISSING_EXTERNAL.is_file(), reason="corpus document absent")
-def test_corpus_ref_to_a_missing_file_names_the_referring_file_and_the_ref() -> None:
+@pytest.mark.parametrize("root", MISSING_EXTERNAL, ids=lambda p: p.parent.name)
+def test_corpus_ref_to_a_missing_file_names_the_referring_file_and_the_ref(root: Path) -> None:
+    if not root.is_file():
+        pytest.skip(f"corpus document {root} is absent")
     with pytest.raises(DocumentError) as caught:
-        bundle_file(CORPUS_MISSING_EXTERNAL)
+        bundle_file(root)
     message = str(caught.value)
-    assert "hey-api__openapi-ts__specs_3.0.x_full.yaml" in message
-    assert "./external-shared.json" in message
-    assert "does not exist" in message
+    assert message.startswith(f"{root.as_posix()}: at /")
+    assert "$ref './external-shared.json#/" in message
+    assert "the file external-shared.json does not exist" in message
 
 
 # --- fixtures written for the rules ------------------------------------------------------
@@ -383,6 +394,12 @@ def test_document_without_external_refs_comes_back_as_an_equal_copy() -> None:
     result = bundle(document, base_dir=None, context=ConversionContext())
     assert result == document
     assert result is not document and result["components"] is not document["components"]
+
+
+@given(st.lists(st.text(max_size=8), max_size=5))
+def test_written_pointers_read_back_as_the_same_tokens(tokens: list[str]) -> None:
+    # Keys with `/`, `~`, `%`, spaces and `{}` survive the trip through a `$ref` fragment.
+    assert parse_fragment(refs._fragment(tokens)) == tokens
 
 
 # --- bad input ---------------------------------------------------------------------------
