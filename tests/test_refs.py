@@ -402,6 +402,18 @@ def test_written_pointers_read_back_as_the_same_tokens(tokens: list[str]) -> Non
     assert parse_fragment(refs._fragment(tokens)) == tokens
 
 
+def test_anchor_reference_in_the_root_is_left_for_the_converter() -> None:
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "components": {
+            "schemas": {"A": {"$anchor": "a", "type": "string"}, "B": {"$ref": "#a"}},
+        },
+    }
+    result = bundle(document, base_dir=None, context=ConversionContext())
+    assert result == document
+
+
 # --- bad input ---------------------------------------------------------------------------
 
 ROOT_30 = """\

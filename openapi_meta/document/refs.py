@@ -289,6 +289,11 @@ class _Bundler:
     ) -> JSON:
         ref: str = value["$ref"]  # type: ignore[assignment]
         here_anchor = pointer if doc.is_root else anchor
+        if doc.is_root and ref.startswith("#") and unquote(ref[1:2]) not in ("", "/"):
+            # `#node` names a 3.1 `$anchor` in this document, not a pointer: the converter
+            # deals with anchors; nothing here is external.
+            self.children(value, type_name, doc, pointer, anchor)
+            return value
         target_doc, tokens = self.locate(ref, doc, pointer)
         if target_doc.is_root:
             if not doc.is_root:
