@@ -51,6 +51,8 @@ class PathItems:
         components = document.get("components")
         if type(components) is dict and "pathItems" in components:
             del components["pathItems"]
+            if not components:
+                del document["components"]
             self.context.report(
                 "path-items-removed",
                 Level.INFO,

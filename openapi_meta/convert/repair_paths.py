@@ -82,6 +82,8 @@ class RepairPaths:
         unknown = [index for index, name in names.items() if name not in template]
         for index in reversed(unknown):
             del holder["parameters"][index]
+            if not holder["parameters"]:
+                del holder["parameters"]
             self.context.report(
                 "path-parameter-removed",
                 Level.WARNING,

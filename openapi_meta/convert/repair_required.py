@@ -45,11 +45,3 @@ class RepairRequired:
                 join_pointer(pointer, "required"),
                 f"required: {value!r} removed (must be a list of names)",
             )
-        if type(node) is dict and node.get("type") == "array" and "items" not in node:
-            node["items"] = {}
-            self.context.report(
-                "items-added",
-                Level.INFO,
-                pointer,
-                "3.0 requires items next to type: array; items: {} added",
-            )

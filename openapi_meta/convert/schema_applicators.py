@@ -17,8 +17,10 @@ from __future__ import annotations
 from typing import Any
 
 from openapi_meta.convert._schema import SUBSCHEMA_LIST, SUBSCHEMA_MAP, SUBSCHEMA_ONE
+from openapi_meta.document.walk import copy_tree
 from openapi_meta.findings import Level, join_pointer
 
+_OWN_BOOLEANS = ("additionalProperties", "items", "unevaluatedProperties")
 _APPLICATORS = ("allOf", "anyOf", "oneOf", "not", "$ref", "if", "dependentSchemas")
 # Keywords this pass looks at: a schema with none of them is left at C speed.
 _KEYWORDS = frozenset(
@@ -104,7 +106,8 @@ class SchemaApplicators:
     def _booleans(self, node: dict[str, Any], pointer: str) -> None:
         for key in SUBSCHEMA_ONE:
             value = node.get(key)
-            if type(value) is bool and key != "additionalProperties":
+            # `items` and `unevaluatedProperties` booleans are rewritten with their keyword.
+            if type(value) is bool and key not in _OWN_BOOLEANS:
                 node[key] = _schema(value)
                 self._report(
                     "boolean-schema",
@@ -153,7 +156,12 @@ class SchemaApplicators:
         otherwise = node.pop("else", {})
         self._constrain(
             node,
-            {"anyOf": [{"allOf": [condition, then]}, {"allOf": [{"not": condition}, otherwise]}]},
+            {
+                "anyOf": [
+                    {"allOf": [condition, then]},
+                    {"allOf": [{"not": copy_tree(condition)}, otherwise]},
+                ]
+            },
         )
         self._report(
             "if-then-else",
@@ -199,12 +207,12 @@ class SchemaApplicators:
         items = node.get("items")
         if type(prefix) is list:
             where = join_pointer(pointer, "prefixItems")
-            closed = items == {"not": {}}
+            closed = items is False
             if closed:
                 node["items"] = {"anyOf": prefix} if prefix else {}
                 node["maxItems"] = min(node.get("maxItems", len(prefix)), len(prefix))
             elif prefix:
-                choices = [*prefix, items] if items is not None else [*prefix, {}]
+                choices = [*prefix, _schema(items) if items is not None else {}]
                 node["items"] = {"anyOf": choices}
             self._report(
                 "prefix-items",
@@ -213,7 +221,7 @@ class SchemaApplicators:
                 "prefixItems (a tuple) written as items accepting any of its schemas:"
                 " the position of each item is no longer checked",
             )
-        elif items == {"not": {}}:
+        elif items is False:
             node["items"] = {}
             node["maxItems"] = 0
             self._report(
@@ -222,6 +230,8 @@ class SchemaApplicators:
                 join_pointer(pointer, "items"),
                 "items: false written as maxItems: 0",
             )
+        if node.get("items") is True:
+            node["items"] = {}
         if "additionalItems" in node:
             del node["additionalItems"]
             self._report(

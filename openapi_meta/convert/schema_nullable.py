@@ -49,11 +49,14 @@ class SchemaNullable:
         node["nullable"] = True
         if len(rest) > 1:
             node[keyword] = rest
-            for member in rest:
-                if keyword == "anyOf" and type(member) is dict and "type" in member:
+            typed = all(type(m) is dict and "type" in m for m in rest)
+            if keyword == "anyOf" and typed:
+                # Each member then accepts null itself, as strict 3.0.3 validators require.
+                for member in rest:
                     member["nullable"] = True
             self._report(where, keyword, "kept for the other members, with nullable: true")
-            self._without_type(node, where)
+            if not (keyword == "anyOf" and typed):
+                self._without_type(node, where)
             return
         (only,) = rest
         mergeable = (
