@@ -14,7 +14,7 @@ import pytest
 from openapi_spec_validator import OpenAPIV30SpecValidator
 
 from openapi_meta.convert import ConversionContext
-from openapi_meta.convert.swagger2 import upgrade_swagger2
+from openapi_meta.convert.swagger2 import upgrade_swagger2, upgrade_swagger2_traced
 from openapi_meta.errors import DocumentError
 
 
@@ -246,3 +246,48 @@ def test_output_is_deterministic() -> None:
     assert repr(first) == repr(second)
     assert list(first["paths"]) == ["/b", "/a"]
     assert list(first["paths"]["/a"]) == ["post", "get"]
+
+
+def test_pointer_map_leads_from_the_3_0_shape_back_to_the_input() -> None:
+    """Passes after the upgrade see 3.0 pointers; findings must still name the input."""
+    body = {"name": "b", "in": "body", "schema": {"type": "object", "properties": {"x": {}}}}
+    query = {"name": "q", "in": "query", "type": "array", "items": {"type": "string"}}
+    document = _doc(
+        consumes=["application/json", "application/xml"],
+        definitions={"Pet": {"type": "object", "properties": {"a": {"type": "string"}}}},
+        paths={
+            "/p": {
+                "post": _op(
+                    body,
+                    query,
+                    responses={
+                        "200": {
+                            "description": "ok",
+                            "schema": {"type": "array", "items": {"$ref": "#/definitions/Pet"}},
+                        }
+                    },
+                ),
+                "put": _op({"name": "f", "in": "formData", "type": "integer"}),
+            }
+        },
+    )
+    context = ConversionContext()
+    _, origins = upgrade_swagger2_traced(document, context)
+    form = "application~1x-www-form-urlencoded"  # consumes lists no form type
+    expected = {
+        "/components/schemas/Pet/properties/a": "/definitions/Pet/properties/a",
+        "/paths/~1p/post/parameters/0": "/paths/~1p/post/parameters/1",
+        "/paths/~1p/post/parameters/0/schema/items": "/paths/~1p/post/parameters/1/items",
+        "/paths/~1p/post/requestBody/content/application~1xml/schema/properties/x": (
+            "/paths/~1p/post/parameters/0/schema/properties/x"
+        ),
+        "/paths/~1p/post/responses/200/content/application~1json/schema/items": (
+            "/paths/~1p/post/responses/200/schema/items"
+        ),
+        f"/paths/~1p/put/requestBody/content/{form}/schema/properties/f": (
+            "/paths/~1p/put/parameters/0"
+        ),
+        "/openapi": "/openapi",
+    }
+    got = {p: origins.input_pointer(p) for p in expected}
+    assert got == expected

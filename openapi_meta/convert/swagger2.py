@@ -20,6 +20,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from openapi_meta.convert.swagger2_origins import Origins, PointerMap
 from openapi_meta.convert.swagger2_params import (
     DEFAULT_MEDIA_TYPE,
     body_request_body,
@@ -39,7 +40,7 @@ from openapi_meta.jsontypes import JSON, JSONObject
 if TYPE_CHECKING:
     from openapi_meta.convert import ConversionContext
 
-__all__ = ["upgrade_swagger2"]
+__all__ = ["upgrade_swagger2", "upgrade_swagger2_traced"]
 
 OPENAPI_VERSION = "3.0.3"
 
@@ -69,12 +70,33 @@ def upgrade_swagger2(document: JSONObject, context: ConversionContext) -> JSONOb
 
     The input is not modified. Findings go to `context`, each with its pointer in the input.
     """
+    return _upgrade(document, context, trace=False)[0]
+
+
+def upgrade_swagger2_traced(
+    document: JSONObject, context: ConversionContext
+) -> tuple[JSONObject, PointerMap]:
+    """`upgrade_swagger2`, plus the map from output pointers back to input pointers.
+
+    Passes that run on the result can translate their findings' pointers with
+    `pointer_map.input_pointer(...)`, so the user is told where to look in *their* document.
+    """
+    result, pointer_map = _upgrade(document, context, trace=True)
+    assert pointer_map is not None
+    return result, pointer_map
+
+
+def _upgrade(
+    document: JSONObject, context: ConversionContext, *, trace: bool
+) -> tuple[JSONObject, PointerMap | None]:
     source = copy_tree(document)
     if not isinstance(source, dict):
         raise DocumentError("the document is not a mapping (a Swagger 2.0 object)")
-    state = Swagger2State(context, source)
+    state = Swagger2State(context, source, origins=Origins() if trace else None)
     state.plan_names()
     upgrade_schemas(source, state)
+    if state.origins is not None:
+        state.origins.index(source)
     _read_globals(state)
 
     result: JSONObject = {"openapi": OPENAPI_VERSION, "info": _info(source.get("info"), state)}
@@ -109,7 +131,7 @@ def upgrade_swagger2(document: JSONObject, context: ConversionContext) -> JSONOb
                 join_pointer("", key),
                 f"{key!r} is not a Swagger 2.0 top-level field; dropped",
             )
-    return result
+    return result, state.origins.pointer_map(result) if state.origins is not None else None
 
 
 def _read_globals(state: Swagger2State) -> None:
@@ -216,18 +238,20 @@ def _components(state: Swagger2State) -> JSONObject:
     components: JSONObject = {}
     definitions = source.get("definitions")
     if isinstance(definitions, dict) and definitions:
-        components["schemas"] = {
-            state.new_name("definitions", name): schema for name, schema in definitions.items()
-        }
+        components["schemas"] = state.origin(
+            {state.new_name("definitions", name): s for name, s in definitions.items()},
+            "/definitions",
+        )
     responses = source.get("responses")
     if isinstance(responses, dict) and responses:
-        components["responses"] = {
+        converted_responses = {
             state.new_name("responses", name): convert_response(
                 response, join_pointer("/responses", name), name, state.produces, state
             )
             for name, response in responses.items()
             if isinstance(response, dict)
         }
+        components["responses"] = state.origin(converted_responses, "/responses")
     parameters = source.get("parameters")
     if isinstance(parameters, dict) and parameters:
         plain: JSONObject = {}
@@ -248,7 +272,7 @@ def _components(state: Swagger2State) -> JSONObject:
             else:
                 plain[new_name] = convert_parameter(param, pointer, state)
         if plain:
-            components["parameters"] = plain
+            components["parameters"] = state.origin(plain, "/parameters")
         if bodies:
             components["requestBodies"] = bodies
     schemes = source.get("securityDefinitions")
@@ -259,7 +283,9 @@ def _components(state: Swagger2State) -> JSONObject:
                 pointer = join_pointer("/securityDefinitions", name)
                 new = convert_security_scheme(scheme, pointer, state)
                 if new is not None:
-                    converted[state.new_name("securityDefinitions", name)] = new
+                    converted[state.new_name("securityDefinitions", name)] = state.origin(
+                        new, pointer
+                    )
         if converted:
-            components["securitySchemes"] = converted
+            components["securitySchemes"] = state.origin(converted, "/securityDefinitions")
     return components

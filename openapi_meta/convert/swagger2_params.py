@@ -120,6 +120,7 @@ def items_to_schema(node: JSONObject, pointer: str, state: Swagger2State) -> JSO
             pointer,
             "array without 'items' (required by both 2.0 and 3.0): set to 'items: {}' (any value)",
         )
+    state.origin(schema, pointer)
     return schema
 
 
@@ -231,6 +232,7 @@ def convert_parameter(
         result["example"] = param["x-example"]
     copy_extensions(param, result, skip=("x-example", "x-nullable", "x-deprecated"))
     report_unknown_fields(param, _HANDLED, pointer, "parameter", state)
+    state.origin(result, pointer)
     return result
 
 
@@ -267,13 +269,19 @@ def body_request_body(
     result: JSONObject = {}
     if "description" in param:
         result["description"] = param["description"]
+    # Each media type entry stands for the parameter (its `schema` is the parameter's).
+    schema_pointer = join_pointer(pointer, "schema")
     result["content"] = {
-        media_type: {"schema": schema if i == 0 else _copy(schema)}
+        media_type: state.origin(
+            {"schema": schema if i == 0 else state.origin(_copy(schema), schema_pointer)},
+            pointer,
+        )
         for i, media_type in enumerate(media_types or [DEFAULT_MEDIA_TYPE])
     }
     if param.get("required") is True:
         result["required"] = True
     copy_extensions(param, result)
+    state.origin(result, pointer)
     return result
 
 
@@ -309,7 +317,7 @@ def form_request_body(
         if "x-example" in param:
             prop["example"] = param["x-example"]
         copy_extensions(param, prop, skip=("x-example", "x-nullable"))
-        properties[name] = prop
+        properties[name] = state.origin(prop, param_pointer)
         if param.get("required") is True:
             required.append(name)
         if "allowEmptyValue" in param:

@@ -74,8 +74,10 @@ def convert_paths(paths: JSONObject, state: Swagger2State) -> JSONObject:
         if not isinstance(item, dict):
             result[path] = item
             continue
-        result[path] = _convert_path_item(item, pointer, seen_operation_ids, state)
-    return result
+        result[path] = state.origin(
+            _convert_path_item(item, pointer, seen_operation_ids, state), pointer
+        )
+    return state.origin(result, "/paths")
 
 
 def _convert_path_item(
@@ -87,8 +89,10 @@ def _convert_path_item(
         if key == "$ref":
             result["$ref"] = state.rewrite_ref(value, join_pointer(pointer, "$ref"))
         elif key in METHODS and isinstance(value, dict):
-            result[key] = _convert_operation(
-                value, join_pointer(pointer, key), shared, seen_operation_ids, state
+            operation_pointer = join_pointer(pointer, key)
+            result[key] = state.origin(
+                _convert_operation(value, operation_pointer, shared, seen_operation_ids, state),
+                operation_pointer,
             )
         elif key == "parameters":
             kept = [
@@ -280,7 +284,7 @@ def _responses(
             "operation has no responses (at least one is mandatory); added a default response",
         )
         return {"default": {"description": "Default response"}}
-    result: JSONObject = {}
+    result: JSONObject = state.origin({}, join_pointer(pointer, "responses"))  # type: ignore[assignment]
     for status, response in responses.items():
         response_pointer = join_pointer(pointer, "responses", status)
         if isinstance(response, dict) and not status.startswith("x-"):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
+from openapi_meta.convert.swagger2_origins import Origins
 from openapi_meta.findings import Level, escape_pointer_token, join_pointer
 from openapi_meta.jsontypes import JSON, JSONObject
 
@@ -65,9 +66,16 @@ class Swagger2State:
     base_path: str = ""
     schemes: list[JSON] | None = None
     reported_operation_schemes: bool = False
+    origins: Origins | None = None  # only when the caller wants input pointers traced
 
     def report(self, code: str, level: Level, pointer: str, message: str) -> None:
         self.context.report(code, level, pointer, message)
+
+    def origin(self, node: JSON, pointer: str) -> JSON:
+        """Note that `node` (in the output) stands for the input at `pointer`; returns it."""
+        if self.origins is not None:
+            self.origins.record(node, pointer)
+        return node
 
     def plan_names(self) -> None:
         """Choose a valid, collision-free 3.0 name for every shared object, in input order."""

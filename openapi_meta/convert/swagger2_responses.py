@@ -41,9 +41,13 @@ def convert_response(
         }
     content: JSONObject = {}
     schema = response.get("schema")
+    schema_pointer = join_pointer(pointer, "schema")
     if isinstance(schema, dict):
         for i, media_type in enumerate(produces or [DEFAULT_MEDIA_TYPE]):
-            content[media_type] = {"schema": schema if i == 0 else copy.deepcopy(schema)}
+            if i:
+                schema = state.origin(copy.deepcopy(schema), schema_pointer)
+            content[media_type] = state.origin({"schema": schema}, pointer)
+        schema = response["schema"]
     examples = response.get("examples")
     if isinstance(examples, dict):
         for media_type, example in examples.items():
@@ -51,13 +55,16 @@ def convert_response(
             if not isinstance(entry, dict):
                 # An example for a media type `produces` does not list: the response can have
                 # that type, so it gets its own entry with the same schema.
-                entry = {"schema": copy.deepcopy(schema)} if isinstance(schema, dict) else {}
+                entry = {}
+                if isinstance(schema, dict):
+                    entry["schema"] = state.origin(copy.deepcopy(schema), schema_pointer)
                 content[media_type] = entry
             entry["example"] = example
     if content:
         result["content"] = content
     copy_extensions(response, result)
     report_unknown_fields(response, _RESPONSE_FIELDS, pointer, "response", state)
+    state.origin(result, pointer)
     return result
 
 
@@ -90,6 +97,7 @@ def convert_header(header: JSONObject, pointer: str, state: Swagger2State) -> JS
         result["example"] = header["x-example"]
     copy_extensions(header, result, skip=("x-example", "x-nullable"))
     report_unknown_fields(header, _HEADER_FIELDS, pointer, "header", state)
+    state.origin(result, pointer)
     return result
 
 
