@@ -149,8 +149,12 @@ def _server_url(server: Any) -> str | None:
 
 def is_extraction_host(url: str, ports: frozenset[int] = frozenset()) -> bool:
     """Is `url` on a loopback or unspecified address, or on one of the published `ports`?"""
+    if "://" in url:
+        url = "//" + url.split("://", 1)[1]  # the scheme does not matter (and may be a {var})
+    elif _looks_like_host(url):
+        url = "//" + url
     try:
-        parts = urlsplit(url if "//" in url else "//" + url if _looks_like_host(url) else url)
+        parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         port = parts.port
     except ValueError:
