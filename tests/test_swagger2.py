@@ -7,10 +7,13 @@ like keywords, refs that follow renames) rather than one output document.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openapi_spec_validator import OpenAPIV30SpecValidator
 
 from openapi_meta.convert import ConversionContext
@@ -291,3 +294,69 @@ def test_pointer_map_leads_from_the_3_0_shape_back_to_the_input() -> None:
     }
     got = {p: origins.input_pointer(p) for p in expected}
     assert got == expected
+
+
+# Keys of the 2.0 vocabulary, so random trees reach the converter's branches, not just its
+# "not a dict" guards.
+_KEYS = [
+    "swagger",
+    "info",
+    "paths",
+    "/p",
+    "get",
+    "post",
+    "parameters",
+    "responses",
+    "200",
+    "default",
+    "schema",
+    "in",
+    "name",
+    "type",
+    "items",
+    "collectionFormat",
+    "body",
+    "formData",
+    "query",
+    "path",
+    "header",
+    "$ref",
+    "definitions",
+    "A",
+    "properties",
+    "x-nullable",
+    "discriminator",
+    "examples",
+    "headers",
+    "consumes",
+    "produces",
+    "securityDefinitions",
+    "flow",
+    "scopes",
+    "host",
+    "basePath",
+    "schemes",
+    "required",
+]
+_LEAVES = st.one_of(
+    st.none(), st.booleans(), st.integers(-2, 2), st.sampled_from([*_KEYS, "#/definitions/A"])
+)
+_TREES = st.recursive(
+    _LEAVES,
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(st.sampled_from(_KEYS), children, max_size=5),
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(_KEYS), _TREES, max_size=6))
+def test_any_shape_converts_or_fails_clearly(fields: dict[str, Any]) -> None:
+    """Malformed input gives a result or a DocumentError, never a Python exception."""
+    document = {**fields, "swagger": "2.0"}
+    before = copy.deepcopy(document)
+    with contextlib.suppress(DocumentError):
+        upgrade_swagger2(document, ConversionContext())
+    assert document == before
