@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import signal
 import socket
 import subprocess
 import tempfile
@@ -79,6 +80,8 @@ class CommandSource:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, **dict(self.env)},
+                # Started inside shielded(): the child must not inherit the blocked signals.
+                preexec_fn=_unblock_signals,
             )
         except OSError as exc:
             raise SourceError(f"cannot start {self.command!r}: {exc.strerror}") from exc
@@ -104,6 +107,10 @@ def tail(log: IO[bytes], lines: int, *, window: int = 64 * 1024) -> str:
     log.seek(max(size - window, 0))
     text = log.read().decode("utf-8", errors="replace")
     return "\n".join(text.splitlines()[-lines:])
+
+
+def _unblock_signals() -> None:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def _port_answers(port: int) -> bool:
