@@ -360,3 +360,10 @@ def test_any_shape_converts_or_fails_clearly(fields: dict[str, Any]) -> None:
     with contextlib.suppress(DocumentError):
         upgrade_swagger2(document, ConversionContext())
     assert document == before
+
+
+def test_header_parameters_3_0_ignores_are_kept_with_a_finding() -> None:
+    auth = {"name": "Authorization", "in": "header", "type": "string", "required": True}
+    result, findings = _upgrade(_doc(paths={"/x": {"get": _op(auth)}}))
+    assert result["paths"]["/x"]["get"]["parameters"][0]["name"] == "Authorization"
+    assert findings == [("swagger2-header-param-ignored", "/paths/~1x/get/parameters/0")]

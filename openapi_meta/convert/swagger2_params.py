@@ -59,6 +59,10 @@ _HANDLED = {
     "x-deprecated",
 }
 
+# "If in is header and the name field is Accept, Content-Type or Authorization, the parameter
+# definition SHALL be ignored" (OpenAPI 3.0.3, Parameter Object).
+_IGNORED_HEADERS = ("accept", "content-type", "authorization")
+
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 DEFAULT_MEDIA_TYPE = "application/json"
@@ -178,6 +182,15 @@ def convert_parameter(
             pointer,
             f"path parameter {param.get('name')!r} lacked 'required: true' (mandatory for path"
             " parameters); set",
+        )
+    if location == "header" and str(param.get("name")).lower() in _IGNORED_HEADERS:
+        state.report(
+            "swagger2-header-param-ignored",
+            Level.INFO,
+            pointer,
+            f"3.0 ignores a header parameter named {param.get('name')!r} (it is described by"
+            " the request body's media type or by a security scheme); kept, but tools and"
+            " fal's Playground will not show it",
         )
     if "allowEmptyValue" in result and location != "query":
         del result["allowEmptyValue"]
