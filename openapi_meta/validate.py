@@ -41,7 +41,8 @@ import json
 import string
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from importlib.resources import files
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -81,9 +82,12 @@ def validate(document: JSONObject) -> list[Finding]:
 
 @lru_cache(maxsize=1)
 def _oas30_schema() -> JSONObject:
-    """The OAS 3.0 JSON Schema (2021-09-28) exactly as openapi-spec-validator ships it."""
-    resource = files("openapi_spec_validator") / "resources/schemas/v3.0/schema.json"
-    return json.loads(resource.read_text(encoding="utf-8"))
+    """The OAS 3.0 JSON Schema (2021-09-28) exactly as openapi-spec-validator ships it (found
+    without importing the package, which would pull in its whole validation machinery)."""
+    spec = find_spec("openapi_spec_validator")
+    assert spec is not None and spec.submodule_search_locations is not None
+    package = Path(next(iter(spec.submodule_search_locations)))
+    return json.loads((package / "resources/schemas/v3.0/schema.json").read_text("utf-8"))
 
 
 @lru_cache(maxsize=1)
