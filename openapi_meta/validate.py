@@ -125,7 +125,28 @@ def _refine(
     error = best_match(validator.iter_errors(node))
     if error is None:
         return None
+    error = _meant_branch(error)
     return list(error.absolute_path), error.message
+
+
+_REFERENCE = {"$ref": "#/definitions/Reference"}
+
+
+def _meant_branch(error: Any) -> Any:
+    """Follow a failed "X or Reference" choice into the branch the author meant (Reference
+    only when the node has a `$ref`), as long as one branch remains: "'description' is a
+    required property" rather than "is not valid under any of the given schemas"."""
+    while error.context and error.validator in ("oneOf", "anyOf"):
+        is_ref = isinstance(error.instance, dict) and "$ref" in error.instance
+        meant = [
+            e
+            for e in error.context
+            if (error.validator_value[e.relative_schema_path[0]] == _REFERENCE) == is_ref
+        ]
+        if not meant or len({e.relative_schema_path[0] for e in meant}) != 1:
+            break
+        error = best_match(meant)
+    return error
 
 
 # --- 2-4. the semantic walk -----------------------------------------------------------------
