@@ -1,0 +1,224 @@
+"""`--image` and `--build` end to end: the real CLI, a real engine, the test bed's images."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker
+import pytest
+from openapi_spec_validator import validate
+
+from tests.integration.images import (
+    DOCS_ONLY,
+    EXITS,
+    FASTAPI,
+    HANGING_SPEC,
+    NO_SPEC,
+    PYBASE,
+    SERVERS_DIR,
+    SLOW_START,
+    SPEC_PATHS,
+    SWAGGER2,
+    TWO_PORTS,
+    tool_containers,
+)
+
+pytestmark = pytest.mark.slow
+
+EXPECTED_PATHS = {
+    FASTAPI: {
+        "/health",
+        "/image.png",
+        "/items",
+        "/items/{item_id}",
+        "/orders",
+        "/text",
+        "/tree",
+        "/upload",
+    },
+    DOCS_ONLY: {"/things"},
+    SWAGGER2: {"/pets", "/pets/{petId}", "/pets/{petId}/photo"},
+    SLOW_START: {"/predict"},
+}
+
+
+def run_cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "openapi_meta", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def module_spec(path: Path) -> dict:
+    namespace: dict = {}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)
+    return namespace["metadata"]["openapi"]
+
+
+@pytest.fixture
+def no_leftovers(docker_testbed: docker.DockerClient) -> Iterator[docker.DockerClient]:
+    """The test must leave exactly the labelled containers it found."""
+    before = tool_containers(docker_testbed)
+    yield docker_testbed
+    assert tool_containers(docker_testbed) == before
+
+
+@pytest.mark.parametrize("image", sorted(EXPECTED_PATHS))
+def test_extract_image_gives_a_valid_303_module(
+    image: str, no_leftovers: docker.DockerClient, tmp_path: Path
+) -> None:
+    module = tmp_path / "fal_openapi.py"
+    result = run_cli("extract", "--image", image, "-o", str(module), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    spec = module_spec(module)
+    validate(spec)
+    assert spec["openapi"] == "3.0.3"
+    assert set(spec["paths"]) == EXPECTED_PATHS[image]
+    image_id = no_leftovers.images.get(image).id
+    header = module.read_text().splitlines()[1]
+    assert image in header and image_id in header and SPEC_PATHS[image] in header
+    assert "127.0.0.1" not in header  # no random host port in what gets committed
+
+
+def test_two_ports_needs_port_and_works_with_it(
+    no_leftovers: docker.DockerClient, tmp_path: Path
+) -> None:
+    refused = run_cli("extract", "--image", TWO_PORTS, cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "8000/tcp, 9000/tcp" in refused.stderr and "--port" in refused.stderr
+    result = run_cli("extract", "--image", TWO_PORTS, "--port", "8000", "-o", "-", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert '"/predict"' in result.stdout
+
+
+@pytest.fixture
+def variant_tag(docker_testbed: docker.DockerClient) -> Iterator[str]:
+    """A tag of our own for the docs-only image, which the test may rebuild to change it."""
+    tag = f"openapi-meta-test/variant-{uuid.uuid4().hex[:8]}:latest"
+    docker_testbed.images.get(DOCS_ONLY).tag(tag)
+    yield tag
+    docker_testbed.images.remove(tag, force=True)
+
+
+def test_check_passes_then_fails_after_the_image_changes(
+    variant_tag: str, no_leftovers: docker.DockerClient, tmp_path: Path
+) -> None:
+    module = tmp_path / "fal_openapi.py"
+    assert (
+        run_cli("extract", "--image", variant_tag, "-o", str(module), cwd=tmp_path).returncode == 0
+    )
+    check = ["check", "--image", variant_tag, "--module", str(module)]
+    passed = run_cli(*check, cwd=tmp_path)
+    assert passed.returncode == 0, passed.stderr
+
+    changed = (
+        f"FROM {DOCS_ONLY}\n"
+        """RUN sed -i 's#"/things"#"/gadgets"#' /app/app.py\n"""
+    )
+    no_leftovers.images.build(fileobj=io.BytesIO(changed.encode()), tag=variant_tag, rm=True)
+    stale = run_cli(*check, cwd=tmp_path)
+    assert stale.returncode == 1, stale.stderr
+    assert '"/gadgets"' in stale.stdout and "stale" in stale.stderr
+
+
+@pytest.mark.parametrize(
+    ("image", "options", "reason", "log_line"),
+    [
+        (EXITS, [], "the container exited with code 3", "fatal: MODEL_PATH is not set"),
+        (NO_SPEC, [], "no OpenAPI spec was found", '"GET /openapi.json HTTP/1.1" 404'),
+        (HANGING_SPEC, ["--startup-timeout", "3"], "timed out after 3 s", "listening on"),
+    ],
+    ids=["exits", "no-spec", "hanging-spec"],
+)
+def test_fault_fixtures_give_exit_3_with_reason_and_logs(
+    image: str,
+    options: list[str],
+    reason: str,
+    log_line: str,
+    no_leftovers: docker.DockerClient,
+    tmp_path: Path,
+) -> None:
+    result = run_cli("extract", "--image", image, *options, cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    assert reason in result.stderr
+    assert "log line" in result.stderr and log_line in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "fal_openapi.py").exists()
+
+
+def test_env_reaches_the_container(no_leftovers: docker.DockerClient, tmp_path: Path) -> None:
+    """--env and --cmd reach the container (and its output reaches the error message)."""
+    result = run_cli(
+        "extract",
+        "--image",
+        DOCS_ONLY,
+        "--env",
+        "GREETING=hello from env",
+        "--cmd",
+        "sh -c 'echo $GREETING; exit 7'",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 3
+    assert "exited with code 7" in result.stderr and "hello from env" in result.stderr
+
+
+def test_pull_never_with_a_missing_image_is_exit_3(
+    no_leftovers: docker.DockerClient, tmp_path: Path
+) -> None:
+    result = run_cli(
+        "extract", "--image", "openapi-meta-test/absent:nope", "--pull", "never", cwd=tmp_path
+    )
+    assert result.returncode == 3
+    assert "not in the local engine" in result.stderr
+
+
+@pytest.mark.parametrize("keep", [False, True], ids=["removed", "kept"])
+def test_build_runs_the_built_image(
+    keep: bool, no_leftovers: docker.DockerClient, tmp_path: Path
+) -> None:
+    before = {tag for image in no_leftovers.images.list() for tag in image.tags}
+    args = ["extract", "--build", str(SERVERS_DIR / "docs-only"), "--build-arg"]
+    args += [f"BASE_IMAGE={PYBASE}", "-o", "-"]
+    if keep:
+        args.append("--keep-image")
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert '"/things"' in result.stdout
+    after = {tag for image in no_leftovers.images.list() for tag in image.tags}
+    new = {tag for tag in after - before if tag.startswith("openapi-meta-build:")}
+    if keep:
+        assert len(new) == 1 and f"kept the image as {new.pop()}" in result.stderr
+        cleanup = run_cli("cleanup", cwd=tmp_path)
+        assert cleanup.returncode == 0
+    else:
+        assert not new
+
+
+def test_build_failure_is_exit_3_with_the_build_log(
+    no_leftovers: docker.DockerClient, tmp_path: Path
+) -> None:
+    (tmp_path / "Dockerfile").write_text(f"FROM {PYBASE}\nRUN echo compiling && exit 9\n")
+    result = run_cli("extract", "--build", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 3
+    assert "docker build" in result.stderr and "failed" in result.stderr
+    assert "compiling" in result.stderr
+
+
+def test_cleanup_removes_a_killed_runs_container(
+    docker_testbed: docker.DockerClient, tmp_path: Path
+) -> None:
+    run_id = f"test-{uuid.uuid4().hex[:8]}"
+    left = docker_testbed.containers.create(NO_SPEC, labels={"org.openapi-meta.run": run_id})
+    assert left.id in tool_containers(docker_testbed)
+    result = run_cli("cleanup", "--keep-images", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert run_id in result.stderr
+    assert left.id not in tool_containers(docker_testbed)
