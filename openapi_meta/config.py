@@ -22,7 +22,7 @@ else:  # pragma: no cover
 SOURCE_FIELDS = ("file", "url", "command", "image", "build", "app", "fal")
 DEFAULT_OUTPUT = "fal_openapi.py"
 _FORMAT_BY_SUFFIX = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
-_PATH_FIELDS = ("file", "build", "output", "module", "report", "env_file", "dockerfile")
+_PATH_FIELDS = ("file", "build", "output", "module", "report", "env_file", "dockerfile", "app_dir")
 
 
 class Settings(BaseModel):
@@ -170,6 +170,9 @@ def build_settings(
     if any(name in given for name in SOURCE_FIELDS):
         from_file = {k: v for k, v in from_file.items() if k not in SOURCE_FIELDS}
     merged = {**from_file, **given}
+    if pyproject and "app" in from_file and "app" not in given:
+        # An `app` from pyproject.toml imports from that file's folder, as its paths resolve.
+        merged.setdefault("app_dir", str(pyproject.parent))
     try:
         return Settings(**merged)
     except ValidationError as exc:

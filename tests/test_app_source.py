@@ -199,3 +199,16 @@ def test_sigterm_and_ctrl_c_kill_the_child(tmp_path: Path, signum: int, code: in
             cli.wait()
     assert cli.returncode == code, stderr
     assert _wait_until_gone(child)
+
+
+@pytest.mark.parametrize("app", ["fastapi_app:app", "fastapi_app.py:app"])
+def test_an_app_in_pyproject_imports_from_the_pyproject_folder(tmp_path: Path, app: str) -> None:
+    project = tmp_path / "project"
+    (project / "sub").mkdir(parents=True)
+    (project / "fastapi_app.py").write_text((APPS / "fastapi_app.py").read_text())
+    (project / "pyproject.toml").write_text(
+        f'[tool.openapi-meta]\napp = "{app}"\noutput = "fal_openapi.py"\n'
+    )
+    run = run_cli("extract", cwd=project / "sub")  # from a subfolder, as CI steps may
+    assert run.code == 0, run.stderr
+    assert (project / "fal_openapi.py").exists()

@@ -67,7 +67,10 @@ def load_target(target: str, app_dir: Path) -> tuple[Any, Any]:
     location, _, attr = target.rpartition(":")
     sys.path.insert(0, str(app_dir.resolve()))
     if location.endswith(".py") or "/" in location or os.sep in location:
-        module = _import_file(Path(location))
+        path = Path(location)
+        if not path.is_absolute() and not path.exists() and (app_dir / path).exists():
+            path = app_dir / path  # relative to --app-dir (or the pyproject.toml it came from)
+        module = _import_file(path)
     else:
         module = importlib.import_module(location)
     obj: Any = module
