@@ -458,7 +458,9 @@ class _SemanticChecker:
                 f" define: {missing}",
             )
 
-    def property_names(self, schema: Any, seen: set[int], *, include_self: bool = False) -> set:
+    def property_names(
+        self, schema: Any, seen: set[int], *, include_self: bool = False
+    ) -> set[str]:
         """Every property name reachable through properties, allOf/anyOf/oneOf, items, not."""
         names: set[str] = set()
         if not isinstance(schema, dict) or id(schema) in seen:
