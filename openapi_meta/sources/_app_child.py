@@ -3,7 +3,7 @@
 Run as `python -m openapi_meta.sources._app_child TARGET APP_DIR FACTORY`. Importing the
 user's app runs its code (side effects, `sys.path` changes, prints, threads), so it happens
 here, never in the openapi-meta process. Anything the import prints goes to stderr: the real
-stdout is kept for one JSON envelope, `{"spec": {...}}` or `{"error": "...", "detail": "..."}`.
+stdout is kept for one JSON envelope, `{"result": {...}}` or `{"error": "...", "detail": "..."}`.
 
 This module imports nothing heavy at the top: the app's own imports are what it pays for.
 """
@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,26 +28,28 @@ class AppError(Exception):
 
 
 def main(argv: list[str]) -> int:
-    """Import the target, write the envelope to the real stdout; 0 unless the envelope failed."""
+    """Import the target and write its spec in the envelope."""
     target, app_dir, factory = argv[0], argv[1], argv[2] == "1"
+    return write_envelope(lambda: spec_of(target, Path(app_dir), factory=factory))
+
+
+def write_envelope(compute: Callable[[], Any]) -> int:
+    """Run `compute` with stdout sent to stderr; write `{"result": ...}` or `{"error": ...}`
+    to the real stdout. Returns 0: failures are in the envelope."""
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # prints in the app, even from C code, land on stderr
     sys.stdout = sys.stderr
     try:
-        envelope: dict[str, Any] = {"spec": spec_of(target, Path(app_dir), factory=factory)}
+        envelope: dict[str, Any] = {"result": compute()}
     except AppError as exc:
         envelope = {"error": str(exc), "detail": ""}
-    except BaseException as exc:  # the app's import may raise anything, SystemExit included
+    except BaseException as exc:  # the user's import may raise anything, SystemExit included
         envelope = {"error": _describe(exc), "detail": _traceback_tail(exc)}
     try:
         text = json.dumps(envelope, ensure_ascii=True, allow_nan=False)
     except (TypeError, ValueError) as exc:
-        text = json.dumps(
-            {
-                "error": f"the spec holds a value JSON cannot carry ({exc})",
-                "detail": "",
-            }
-        )
+        error = {"error": f"the spec holds a value JSON cannot carry ({exc})", "detail": ""}
+        text = json.dumps(error)
     out.write(text)
     out.flush()
     return 0
@@ -70,7 +73,7 @@ def load_target(target: str, app_dir: Path) -> tuple[Any, Any]:
         path = Path(location)
         if not path.is_absolute() and not path.exists() and (app_dir / path).exists():
             path = app_dir / path  # relative to --app-dir (or the pyproject.toml it came from)
-        module = _import_file(path)
+        module = import_file(path)
     else:
         module = importlib.import_module(location)
     obj: Any = module
@@ -155,7 +158,7 @@ def _starlette_spec(app: Any, module: Any) -> dict[str, Any]:
     return generators[0].get_schema(routes=app.routes)
 
 
-def _import_file(path: Path) -> Any:
+def import_file(path: Path) -> Any:
     """Import a .py file as a module named after it, with its folder first on sys.path
     (as `python path/to/file.py` would have it), so its sibling imports work."""
     path = path.resolve()

@@ -22,6 +22,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from openapi_meta.errors import SourceError, UsageError
 from openapi_meta.sources import RawDocument
@@ -65,65 +66,69 @@ class AppSource:
 
     def _run_child(self) -> bytes:
         """The spec's JSON from a child Python; SourceError with its stderr when it fails."""
-        command = [
-            sys.executable,
-            "-m",
+        spec = run_child(
             "openapi_meta.sources._app_child",
-            self.target,
-            str(self.app_dir),
-            "1" if self.factory else "0",
-        ]
-        # The child must import openapi_meta itself even from a checkout that is not installed.
-        package_root = str(Path(__file__).resolve().parents[2])
-        pythonpath = os.environ.get("PYTHONPATH")
-        env = {
-            **os.environ,
-            "PYTHONPATH": package_root + (os.pathsep + pythonpath if pythonpath else ""),
-        }
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            start_new_session=True,  # its own group, so whatever it starts is killed with it
+            [self.target, str(self.app_dir), "1" if self.factory else "0"],
+            timeout=self.timeout,
+            what=f"app {self.target}",
+            timeout_hint="does the import start a server or wait for something? raise"
+            " --app-timeout if it is only slow",
         )
+        return json.dumps(spec, ensure_ascii=True, allow_nan=False).encode()
+
+
+def run_child(module: str, args: list[str], *, timeout: float, what: str, timeout_hint: str) -> Any:
+    """Run `python -m module *args` (a child that writes one JSON envelope) and return its
+    result; the child and its process group are killed on every path."""
+    # The child must import openapi_meta itself even from a checkout that is not installed.
+    package_root = str(Path(__file__).resolve().parents[2])
+    pythonpath = os.environ.get("PYTHONPATH")
+    env = {
+        **os.environ,
+        "PYTHONPATH": package_root + (os.pathsep + pythonpath if pythonpath else ""),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,  # its own group, so whatever it starts is killed with it
+    )
+    try:
         try:
-            try:
-                stdout, stderr = process.communicate(timeout=self.timeout)
-            except subprocess.TimeoutExpired:
-                _kill(process)
-                _, stderr = process.communicate()
-                raise SourceError(
-                    f"app {self.target}: importing it took longer than {self.timeout:g} s"
-                    + _stderr_tail(stderr),
-                    hint="does the import start a server or wait for something? raise"
-                    " --app-timeout if it is only slow",
-                ) from None
-        finally:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
             _kill(process)
-        return _spec_from_envelope(stdout, stderr, process.returncode, self.target)
+            _, stderr = process.communicate()
+            raise SourceError(
+                f"{what}: importing it took longer than {timeout:g} s" + _stderr_tail(stderr),
+                hint=timeout_hint,
+            ) from None
+    finally:
+        _kill(process)
+    return _result_of_envelope(stdout, stderr, process.returncode, what)
 
 
-def _spec_from_envelope(stdout: bytes, stderr: bytes, code: int | None, target: str) -> bytes:
-    """The spec JSON out of the child's `{"spec": ...}` / `{"error": ...}` envelope."""
+def _result_of_envelope(stdout: bytes, stderr: bytes, code: int | None, what: str) -> Any:
+    """The result out of the child's `{"result": ...}` / `{"error": ...}` envelope."""
     try:
         envelope = json.loads(stdout)
     except (ValueError, UnicodeDecodeError):
         envelope = None
     if not isinstance(envelope, dict):
         raise SourceError(
-            f"app {target}: the child Python exited with code {code} without a spec"
+            f"{what}: the child Python exited with code {code} without a result"
             + _stderr_tail(stderr)
         )
     if "error" in envelope:
         detail = envelope.get("detail") or ""
-        message = f"app {target}: {envelope['error']}"
+        message = f"{what}: {envelope['error']}"
         if detail:
             message += "\n" + _indent(detail)
         message += _stderr_tail(stderr)
         raise SourceError(message)
-    return json.dumps(envelope["spec"], ensure_ascii=True, allow_nan=False).encode()
+    return envelope["result"]
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
