@@ -48,6 +48,21 @@ def make_source(settings: Settings) -> Source:
             factory=settings.factory,
             timeout=settings.app_timeout,
         )
+    if option == "fal":
+        from openapi_meta.sources.fal import FalSource
+        from openapi_meta.sources.live import DEFAULT_STARTUP_TIMEOUT, environment, headers
+
+        assert settings.fal is not None
+        output = Path(settings.output)
+        return FalSource(
+            settings.fal,
+            stand_in=output.stem if output.suffix == ".py" else "fal_openapi",
+            spec_path=settings.spec_path,
+            headers=headers(settings.headers),
+            env=environment(settings.env, settings.env_file),
+            startup_timeout=settings.startup_timeout or DEFAULT_STARTUP_TIMEOUT,
+            quiet=settings.quiet,
+        )
     raise UsageError(f"--{option} is not available in this version of openapi-meta")
 
 
