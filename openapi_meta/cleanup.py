@@ -13,17 +13,22 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from openapi_meta.errors import SourceError
 
 LABEL = "org.openapi-meta.run"
+# The pid of the openapi-meta process that started the container, so `cleanup` can leave
+# running runs alone and a test can find the containers of the process it started.
+PID_LABEL = "org.openapi-meta.pid"
 BUILD_REPOSITORY = "openapi-meta-build"
 TERM_GRACE = 5.0
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
@@ -76,47 +81,76 @@ def _group_alive(group: int) -> bool:
     return _signal_group(group, 0)
 
 
-def remove_run_containers(client: Any, run_id: str) -> list[str]:
-    """Force-remove every container labelled with `run_id`; the short IDs removed."""
+def remove_run_containers(client: Any, run_id: str, *, wait: float = 10.0) -> list[str]:
+    """Force-remove every container labelled with `run_id` and wait until the engine lists
+    none (a removal can still be under way when the engine answers); the short IDs removed."""
     import docker.errors
 
-    removed = []
-    try:
-        containers = client.containers.list(all=True, filters={"label": f"{LABEL}={run_id}"})
-    except docker.errors.DockerException:
-        return removed
-    for container in containers:
-        with contextlib.suppress(docker.errors.NotFound):
-            try:
-                container.remove(force=True, v=True)
-            except docker.errors.APIError as exc:
-                if exc.status_code != 409:  # 409: removal already in progress
-                    raise
-            removed.append(container.short_id)
-    return removed
+    removed: list[str] = []
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            # sparse: no inspect per container, which races with a removal under way.
+            containers = client.containers.list(
+                all=True, filters={"label": f"{LABEL}={run_id}"}, sparse=True
+            )
+        except docker.errors.DockerException:
+            return removed
+        if not containers or time.monotonic() > deadline:
+            return removed
+        for container in containers:
+            with contextlib.suppress(docker.errors.NotFound):
+                try:
+                    container.remove(force=True, v=True)
+                except docker.errors.APIError as exc:
+                    if exc.status_code != 409:  # 409: removal already in progress
+                        raise
+                if container.short_id not in removed:
+                    removed.append(container.short_id)
+        time.sleep(0.05)
 
 
 @dataclass
 class CleanupReport:
     containers: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def owner_label() -> str:
+    """This process as the PID_LABEL value: `host:pid`."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_running(owner: str) -> bool:
+    """Whether the openapi-meta process named by a PID_LABEL value still runs here."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"openapi" in cmdline
 
 
 def cleanup_leftovers(*, images: bool = True) -> CleanupReport:
-    """Remove every container any openapi-meta run left (and its build images, with `images`).
-
-    Run it when no other openapi-meta run is in progress: it cannot tell theirs from leftovers.
-    """
+    """Remove every container a dead openapi-meta run left (and its build images, with
+    `images`); containers of runs still in progress on this host are left alone."""
     import docker
     import docker.errors
 
     report = CleanupReport()
     try:
         client = docker.from_env()
-        for container in client.containers.list(all=True, filters={"label": LABEL}):
+        for container in client.containers.list(all=True, filters={"label": LABEL}, sparse=True):
+            if _owner_running((container.attrs.get("Labels") or {}).get(PID_LABEL, "")):
+                report.skipped.append(container.short_id)
+                continue
             with contextlib.suppress(docker.errors.NotFound):
                 container.remove(force=True, v=True)
-                report.containers.append(f"{container.short_id} ({container.labels.get(LABEL)})")
+                run = (container.attrs.get("Labels") or {}).get(LABEL)
+                report.containers.append(f"{container.short_id} (run {run})")
         if images:
             for image in client.images.list(name=BUILD_REPOSITORY):
                 for tag in image.tags:

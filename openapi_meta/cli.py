@@ -310,6 +310,8 @@ def cleanup(keep_images: bool) -> int:
         _say(f"removed container {container}")
     for image in report.images:
         _say(f"removed image {image}")
+    if report.skipped:
+        _say(f"left {len(report.skipped)} containers of runs still in progress")
     _say(f"removed {len(report.containers)} containers, {len(report.images)} images")
     return 0
 

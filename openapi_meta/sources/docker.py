@@ -26,7 +26,9 @@ import docker.utils
 from openapi_meta.cleanup import (
     BUILD_REPOSITORY,
     LABEL,
+    PID_LABEL,
     new_run_id,
+    owner_label,
     remove_run_containers,
     shielded,
 )
@@ -187,7 +189,7 @@ class DockerSource:
             "command": shlex.split(self.cmd) if self.cmd is not None else None,
             "entrypoint": shlex.split(self.entrypoint) if self.entrypoint is not None else None,
             "environment": dict(self.env),
-            "labels": {LABEL: run_id},
+            "labels": {LABEL: run_id, PID_LABEL: owner_label()},
             "ports": {f"{port}/tcp": (HOST, None)},
             "detach": True,
         }

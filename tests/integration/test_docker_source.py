@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import io
+import socket
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import docker
 import pytest
 from openapi_spec_validator import validate
 
+from openapi_meta.cleanup import PID_LABEL
 from tests.integration.images import (
     DOCS_ONLY,
     EXITS,
@@ -20,6 +23,7 @@ from tests.integration.images import (
     HANGING_SPEC,
     NO_SPEC,
     PYBASE,
+    RUN_LABEL,
     SERVERS_DIR,
     SLOW_START,
     SPEC_PATHS,
@@ -47,14 +51,37 @@ EXPECTED_PATHS = {
 }
 
 
-def run_cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    pid: int
+
+
+STARTED: list[int] = []  # pids of the openapi-meta processes the current test ran
+
+
+def run_cli(*args: str, cwd: Path, timeout: float = 300) -> Run:
+    """The real CLI; its pid is kept so `no_leftovers` can look for its containers."""
+    with subprocess.Popen(
         [sys.executable, "-m", "openapi_meta", *args],
         cwd=cwd,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
-    )
+    ) as process:
+        STARTED.append(process.pid)
+        stdout, stderr = process.communicate(timeout=timeout)
+    return Run(process.returncode, stdout, stderr, process.pid)
+
+
+def containers_of(client: docker.DockerClient, pid: int) -> list[str]:
+    """Containers the openapi-meta process `pid` started: the tool's label and its owner label
+    (other runs may share the engine, so a global count is not this test's to assert)."""
+    owner = f"{PID_LABEL}={socket.gethostname()}:{pid}"
+    listed = client.containers.list(all=True, filters={"label": [RUN_LABEL, owner]}, sparse=True)
+    return [c.id for c in listed]
 
 
 def module_spec(path: Path) -> dict:
@@ -65,10 +92,11 @@ def module_spec(path: Path) -> dict:
 
 @pytest.fixture
 def no_leftovers(docker_testbed: docker.DockerClient) -> Iterator[docker.DockerClient]:
-    """The test must leave exactly the labelled containers it found."""
-    before = tool_containers(docker_testbed)
+    """No container of any openapi-meta process the test ran is left when it ends."""
+    STARTED.clear()
     yield docker_testbed
-    assert tool_containers(docker_testbed) == before
+    assert STARTED, "the test ran no openapi-meta process"
+    assert [c for pid in STARTED for c in containers_of(docker_testbed, pid)] == []
 
 
 @pytest.mark.parametrize("image", sorted(EXPECTED_PATHS))
