@@ -30,6 +30,11 @@ NASTY_STRINGS = [
     '"""',
     "'''; import os; os._exit(7); '''",
     '"""; raise SystemExit(7); """',
+    '"',
+    '""',
+    'ends with a quote "',
+    '\\"""',
+    '\\""\\"',
     "\\",
     "\\'",
     "ends with a backslash \\",
@@ -75,6 +80,17 @@ def test_nasty_strings_in_values_keys_and_source_survive() -> None:
     namespace = exec_module_text(text)
     assert namespace["metadata"] == {"openapi": spec}
     assert "_SPEC_JSON" not in namespace
+
+
+def test_module_is_left_alone_by_ruff_format(tmp_path: Path) -> None:
+    """Users run formatters over their repositories; the module must already be formatted."""
+    module = tmp_path / "fal_openapi.py"
+    module.write_text(render_module({"openapi": "3.0.3", "x": NASTY_STRINGS[:8]}, source="s"))
+    ruff = Path(sys.executable).with_name("ruff")
+    done = subprocess.run(
+        [str(ruff), "format", "--check", "--isolated", str(module)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_module_imports_in_a_fresh_interpreter(tmp_path: Path) -> None:
@@ -178,6 +194,9 @@ def test_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
 
 ADVERSARIAL = st.sampled_from(
     [
+        '""',
+        '"""',
+        '\\"',
         "'",
         '"',
         "\\",
