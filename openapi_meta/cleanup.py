@@ -98,6 +98,8 @@ def remove_run_containers(client: Any, run_id: str, *, wait: float = 10.0) -> li
             return removed
         if not containers or time.monotonic() > deadline:
             return removed
+        if all(c.short_id in removed for c in containers):
+            time.sleep(0.05)  # the engine is still removing them
         for container in containers:
             with contextlib.suppress(docker.errors.NotFound):
                 try:
@@ -107,7 +109,6 @@ def remove_run_containers(client: Any, run_id: str, *, wait: float = 10.0) -> li
                         raise
                 if container.short_id not in removed:
                     removed.append(container.short_id)
-        time.sleep(0.05)
 
 
 @dataclass

@@ -1,0 +1,115 @@
+"""Benchmark `openapi-meta extract --image` against a bare `docker run` + `curl` loop, in one run.
+
+For the FastAPI fixture image (`openapi-meta-test/fastapi:latest`, made by
+`scripts/testbed.sh`), this measures the wall time of:
+
+- bare: `docker run -d -p 127.0.0.1::8000 IMAGE`, `docker port`, then `curl -sf` on
+  /openapi.json every 50 ms until it answers, then `docker rm -f` (what a person would script);
+- openapi-meta: `openapi-meta extract --image IMAGE -o TMP -q` (start, discovery, readiness,
+  removal, plus load, 3.1 → 3.0.3 conversion, validation and emit);
+- pipeline only: `openapi-meta extract --file SPEC`, the same spec from disk, which says how
+  much of the difference is the pipeline rather than the container handling.
+
+The runs alternate (bare, openapi-meta, file) so drift in the engine hits all alike; medians
+are printed with the difference and ratio. Target (issue 4): openapi-meta adds at most 0.5 s
+to the bare loop. Usage: `.venv/bin/python scripts/bench_extract.py [--repeat N] [--image I]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+IMAGE = "openapi-meta-test/fastapi:latest"
+SPEC_PATH = "/openapi.json"
+BUDGET_SECONDS = 0.5
+POLL_SECONDS = 0.05
+TIMEOUT_SECONDS = 120
+
+
+def bare_loop(image: str, spec_out: Path) -> float:
+    """docker run + polling curl + docker rm -f; seconds."""
+    started = time.perf_counter()
+    container = _run(["docker", "run", "-d", "-p", "127.0.0.1::8000", image]).strip()
+    try:
+        address = _run(["docker", "port", container, "8000/tcp"]).splitlines()[0].strip()
+        url = f"http://{address}{SPEC_PATH}"
+        deadline = time.monotonic() + TIMEOUT_SECONDS
+        while True:
+            done = subprocess.run(
+                ["curl", "-sf", "-o", str(spec_out), url], stderr=subprocess.DEVNULL
+            )
+            if done.returncode == 0:
+                break
+            if time.monotonic() > deadline:
+                raise SystemExit(f"bare loop: {url} never answered")
+            time.sleep(POLL_SECONDS)
+    finally:
+        _run(["docker", "rm", "-f", container])
+    return time.perf_counter() - started
+
+
+def openapi_meta(*args: str) -> float:
+    """One `openapi-meta extract` in a fresh process; seconds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "openapi_meta", "extract", *args, "-q", "-o", f"{tmp}/m.py"],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+        )
+        elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"openapi-meta extract {' '.join(args)} failed:\n{done.stderr}")
+    return elapsed
+
+
+def _run(command: list[str]) -> str:
+    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--image", default=IMAGE)
+    args = parser.parse_args()
+    _run(["docker", "image", "inspect", args.image])  # fail early, with docker's message
+
+    times: dict[str, list[float]] = {"bare": [], "openapi-meta": [], "file": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = Path(tmp) / "openapi.json"
+        bare_loop(args.image, spec)  # warm-up: page cache, engine, first image start
+        openapi_meta("--image", args.image)
+        for _ in range(args.repeat):
+            times["bare"].append(bare_loop(args.image, spec))
+            times["openapi-meta"].append(openapi_meta("--image", args.image))
+            times["file"].append(openapi_meta("--file", str(spec)))
+
+    median = {name: statistics.median(values) for name, values in times.items()}
+    print(f"image: {args.image}, {args.repeat} runs each (alternating), medians:")
+    for name, label in (
+        ("bare", "docker run + curl loop + docker rm -f"),
+        ("openapi-meta", "openapi-meta extract --image"),
+        ("file", "openapi-meta extract --file (same spec)"),
+    ):
+        spread = f"min {min(times[name]):.3f}, max {max(times[name]):.3f}"
+        print(f"  {label:42} {median[name]:7.3f} s   ({spread})")
+    added = median["openapi-meta"] - median["bare"]
+    ratio = median["openapi-meta"] / median["bare"]
+    print(f"  openapi-meta adds {added:+.3f} s to the bare loop (ratio {ratio:.2f})")
+    print(f"  of which the pipeline alone (--file) takes {median['file']:.3f} s")
+    verdict = "within" if added <= BUDGET_SECONDS else "OVER"
+    print(f"  target: at most +{BUDGET_SECONDS} s: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
