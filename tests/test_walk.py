@@ -166,3 +166,57 @@ def test_swagger2_and_30_tables() -> None:
 def test_resolve_pointer() -> None:
     assert resolve_pointer(DOC, "#/components/parameters/Id")["name"] == "id"
     assert resolve_pointer(DOC, "/paths/~1a~1{id}/get/parameters/0/name") == "q"
+
+
+def test_references_in_example_positions_are_visited() -> None:
+    """A leaf type has no children, but a `$ref` may stand in its place (900 times in GitHub's
+    description); an example's own `value` is data, never walked into."""
+    doc = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/p": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "examples": {
+                                        "shared": {"$ref": "#/components/examples/E"},
+                                        "inline": {"value": {"$ref": "#/not/a/reference"}},
+                                    }
+                                }
+                            },
+                        }
+                    }
+                }
+            }
+        },
+        "components": {"examples": {"E": {"value": {"$ref": "#/data/only"}}}},
+    }
+    recorder = Recorder()
+    walk(doc, [recorder], OPENAPI_30)
+    assert recorder.seen == [
+        (
+            "Reference:Example",
+            "/paths/~1p/get/responses/200/content/application~1json/examples/shared",
+        )
+    ]
+
+
+def test_swagger2_schemas_have_applicators_generators_emit() -> None:
+    """2.0 has no anyOf/oneOf/not, but real documents use them; their members are Schemas."""
+    schema = {
+        "anyOf": [{"$ref": "#/definitions/A"}],
+        "oneOf": [{"type": "string"}],
+        "not": {"type": "integer"},
+    }
+    recorder = Recorder()
+    walk(schema, [recorder], SWAGGER_20, root_type="Schema")
+    assert [p for kind, p in recorder.seen if kind == "Schema"] == [
+        "",
+        "/anyOf/0",
+        "/oneOf/0",
+        "/not",
+    ]
+    assert ("Reference:Schema", "/anyOf/0") in recorder.seen

@@ -14,36 +14,19 @@ from __future__ import annotations
 from typing import Any
 
 from openapi_meta.convert.swagger2_refs import Swagger2State
-from openapi_meta.document.walk import SWAGGER_20, Field, NodeType, Replace, TypeTable, walk
+from openapi_meta.document.walk import SWAGGER_20, NodeType, Replace, walk
 from openapi_meta.findings import Level, join_pointer
 from openapi_meta.jsontypes import JSON, JSONObject
-
-# 2.0 has no anyOf/oneOf/not, but generators emit them (hey-api's fixtures, swaggo) and 3.0
-# has them: their members are Schemas too, whose refs and keywords need the same upgrade.
-_SCHEMA = SWAGGER_20["Schema"]
-TYPES: TypeTable = {
-    **SWAGGER_20,
-    "Schema": NodeType(
-        "Schema",
-        {
-            **_SCHEMA.fields,
-            "anyOf": Field("list", "Schema"),
-            "oneOf": Field("list", "Schema"),
-            "not": Field("one", "Schema"),
-        },
-        _SCHEMA.entries,
-    ),
-}
 
 
 def upgrade_schemas(document: JSONObject, state: Swagger2State) -> None:
     """Rewrite every Schema object of the 2.0 `document` in place into its 3.0 form."""
-    walk(document, [_SchemaVisitor(state)], TYPES)
+    walk(document, [_SchemaVisitor(state)], SWAGGER_20)
 
 
 def upgrade_schema(schema: JSON, pointer: str, state: Swagger2State) -> JSON:
     """The 3.0 form of one 2.0 Schema found at `pointer` outside a Schema position."""
-    return walk(schema, [_SchemaVisitor(state)], TYPES, root_type="Schema", pointer=pointer)
+    return walk(schema, [_SchemaVisitor(state)], SWAGGER_20, root_type="Schema", pointer=pointer)
 
 
 class _SchemaVisitor:

@@ -41,7 +41,9 @@ The walker does not resolve references; `resolve_pointer` looks one up in a docu
 `copy_tree(value)` is a fast deep copy of a JSON tree (about twice as fast as `copy.deepcopy`
 on the GitHub description); work on a copy, never on the caller's document. A
 subtree whose types no visitor handles is not descended into, which keeps a walk of the
-13 MB GitHub description well under a second.
+13 MB GitHub description well under a second. With a Reference handler, a leaf type
+(Example) is still visited, so a `$ref` in its place is seen; an example's own fields
+(its opaque `value`) are never walked into.
 """
 
 from __future__ import annotations
@@ -262,8 +264,13 @@ SWAGGER_20: TypeTable = _table(
         "Items": {"items": "Items"},
         "Response": {"schema": "Schema", "headers": "map Header"},
         "Header": {"items": "Items"},
+        # 2.0 has no anyOf/oneOf/not, but generators emit them (swaggo, hey-api's fixtures)
+        # and 3.0 has them: their members are Schemas whose refs and keywords need upgrading.
         "Schema": {
             "allOf": "list Schema",
+            "anyOf": "list Schema",
+            "oneOf": "list Schema",
+            "not": "Schema",
             "items": "one_or_list Schema",
             "properties": "map Schema",
             "additionalProperties": "Schema",
@@ -348,6 +355,10 @@ class _Walker:
                     self.leave[n].append(h)
         self.handles_refs = bool(self.enter["Reference"] or self.leave["Reference"])
         self.descend = self._types_worth_descending()
+        # A position is worth visiting when its type is worth descending into, or when a
+        # Reference handler wants the `$ref`s that may stand there: a leaf type (Example)
+        # has no children, but `examples: {default: {$ref: ...}}` is still a reference.
+        self.reach = {n: worth or self.handles_refs for n, worth in self.descend.items()}
 
     def _types_worth_descending(self) -> dict[str, bool]:
         """For each type: does any handler apply to it or to a type reachable below it?"""
@@ -429,14 +440,14 @@ class _Walker:
 
     def _children(self, node: dict[str, Any], node_type: NodeType, pointer: str) -> None:
         types = self.types
-        descend = self.descend
+        reach = self.reach
         fields = node_type.fields
         entries = node_type.entries
         removed: list[str] = []
         for key, value in list(node.items()):
             spec = fields.get(key)
             if spec is None:
-                if entries is None or key.startswith("x-") or not descend[entries]:
+                if entries is None or key.startswith("x-") or not reach[entries]:
                     continue
                 if type(value) is not dict:
                     continue
@@ -447,7 +458,7 @@ class _Walker:
                     node[key] = action.value
                 continue
             child_type = types[spec.type]
-            if not descend[spec.type]:
+            if not reach[spec.type]:
                 continue
             kind = spec.kind
             bool_ok = spec.type == "Schema"
