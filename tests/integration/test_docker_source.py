@@ -250,3 +250,16 @@ def test_cleanup_removes_a_killed_runs_container(
     assert result.returncode == 0, result.stderr
     assert run_id in result.stderr
     assert left.id not in tool_containers(docker_testbed)
+
+
+def test_gpus_fall_back_when_the_engine_has_no_gpu_driver(
+    no_leftovers: docker.DockerClient, tmp_path: Path
+) -> None:
+    """On an engine with no GPU runtime the run goes on without GPUs and says so."""
+    if "nvidia" in (no_leftovers.info().get("Runtimes") or {}):
+        pytest.skip("this engine has an nvidia runtime")
+    args = ["--gpus", "all", "--memory", "256m", "-o", "-"]
+    result = run_cli("extract", "--image", DOCS_ONLY, *args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "no GPU support: running without --gpus" in result.stderr
+    assert '"/things"' in result.stdout
