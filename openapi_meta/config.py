@@ -6,6 +6,7 @@ CLI stays a thin translation of options into a `Settings` object.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any, Literal
@@ -47,7 +48,7 @@ class Settings(BaseModel):
 
     # Live servers (--url, --command, --image, --build); see openapi_meta.sources.
     port: int | None = Field(default=None, ge=1, le=65535)
-    spec_path: str | None = Field(default=None, pattern=r"^/")
+    spec_path: str | None = None
     headers: tuple[str, ...] = ()
     env: tuple[str, ...] = ()
     env_file: Path | None = None
@@ -57,8 +58,8 @@ class Settings(BaseModel):
     entrypoint: str | None = None
     pull: Literal["missing", "always", "never"] | None = None
     platform: str | None = None
-    gpus: str | None = Field(default=None, pattern=r"^(all|[1-9][0-9]*)$")
-    memory: str | None = Field(default=None, pattern=r"^[0-9]+(\.[0-9]+)?[bkmgBKMG]?$")
+    gpus: str | None = None
+    memory: str | None = None
     dockerfile: Path | None = None
     build_args: tuple[str, ...] = ()
     keep_image: bool = False
@@ -74,6 +75,16 @@ class Settings(BaseModel):
                 if sep not in item or not item.split(sep, 1)[0].strip():
                     option = "--" + {"build_args": "build-arg", "headers": "header"}.get(name, name)
                     raise ValueError(f"{option} {item!r}: expected {example}")
+        if self.spec_path is not None and not self.spec_path.startswith("/"):
+            raise ValueError(
+                f"--spec-path {self.spec_path!r}: give a path from the root, e.g. /openapi.json"
+            )
+        if self.gpus is not None and not re.fullmatch(r"all|[1-9][0-9]*", self.gpus):
+            raise ValueError(f"--gpus {self.gpus!r}: expected 'all' or a number of GPUs")
+        if self.memory is not None and not re.fullmatch(
+            r"[0-9]+(\.[0-9]+)?[bkmg]?", self.memory, re.I
+        ):
+            raise ValueError(f"--memory {self.memory!r}: expected a size like 512m or 4g")
         source = next((n for n in SOURCE_FIELDS if getattr(self, n) is not None), None)
         if source == "command" and self.port is None:
             raise ValueError("--command needs --port: the port the command's server listens on")

@@ -300,3 +300,22 @@ def test_command_fastapi_31_server(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert module_spec(module)["openapi"] == "3.0.3"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--url", "http://x", "--spec-path", "openapi.json"], "give a path from the root"),
+        (["--url", "http://x", "--header", "no-colon"], "expected 'Name: value'"),
+        (["--image", "i", "--memory", "lots"], "--memory 'lots': expected a size"),
+        (["--image", "i", "--gpus", "some"], "--gpus 'some': expected 'all' or a number"),
+        (["--image", "i", "--env", "NOEQ"], "--env 'NOEQ': expected KEY=VALUE"),
+        (["--image", "i", "--port", "70000"], "port"),
+    ],
+)
+def test_live_option_mistakes_are_usage_errors(
+    options: list[str], message: str, tmp_path: Path
+) -> None:
+    result = run_cli("extract", *options, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
