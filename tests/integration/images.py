@@ -62,7 +62,8 @@ TESTBED_LABEL = "org.openapi-meta.testbed"
 def tool_containers(client: docker.DockerClient | None = None) -> list[str]:
     """IDs of all containers, running or not, that carry the tool's label, sorted."""
     if client is not None:
-        containers = client.containers.list(all=True, filters={"label": RUN_LABEL})
+        # sparse: no per-container inspect, which races with a removal under way (404).
+        containers = client.containers.list(all=True, sparse=True, filters={"label": RUN_LABEL})
         return sorted(c.id for c in containers)
     own = docker.from_env()
     try:
