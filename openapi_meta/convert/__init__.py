@@ -13,7 +13,7 @@ finding. The caller's document is never mutated: conversion works on its own cop
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -204,12 +204,23 @@ def convert(
         base_dir=base_dir, allow_remote=allow_remote, name=name, version=version, ref_root=ref_root
     )
     result = _bundle(document, context)  # a new document: the input is never touched
+    pointer_map = None
     if version == "2.0":
-        from openapi_meta.convert.swagger2 import upgrade_swagger2
+        from openapi_meta.convert.swagger2 import upgrade_swagger2_traced
 
-        result = upgrade_swagger2(result, context)
+        result, pointer_map = upgrade_swagger2_traced(result, context)
+    upgraded = len(context.findings)
     context.schema_refs_have_siblings = version.startswith("3.1.")
     result = _down_convert(result, context)
+    if pointer_map is not None:
+        # The 3.x passes saw the upgraded shape (/components/schemas/X); the user's document
+        # says /definitions/X, so that is what their findings must name. A body schema the
+        # upgrade copied into several media types is one place in the input: one finding.
+        mapped = (
+            replace(f, pointer=pointer_map.input_pointer(f.pointer))
+            for f in context.findings[upgraded:]
+        )
+        context.findings[upgraded:] = list(dict.fromkeys(mapped))
     declared = result.get("openapi")
     result["openapi"] = TARGET_VERSION
     if version.startswith("3.0."):
