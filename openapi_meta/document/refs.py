@@ -26,7 +26,9 @@ Decisions (each one a question real multi-file specs raise):
   (symlinks included) outside `base_dir` is refused; with no `base_dir` (a spec fetched from a
   URL) a relative file reference cannot be resolved and is an error.
 - Local refs (`#/...`) of the root document are left as they are, but must resolve in the
-  bundled result: a dangling one is an error naming where it is.
+  bundled result: a dangling one is an error naming where it is. A schema's `#/$defs/X` that
+  resolves only against an enclosing schema (pydantic's output pasted into a component) is
+  left for the converter's `$defs` pass; in another file it is read that way and bundled.
 """
 
 from __future__ import annotations
@@ -41,7 +43,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from openapi_meta.document.load import parse_text
-from openapi_meta.document.pointer import PointerError, parse_fragment, resolve_pointer
+from openapi_meta.document.pointer import (
+    PointerError,
+    parse_fragment,
+    resolve_pointer,
+    unescape_token,
+)
 from openapi_meta.document.walk import OPENAPI_30, OPENAPI_31, SWAGGER_20, NodeType, TypeTable
 from openapi_meta.errors import DocumentError, SourceError
 from openapi_meta.findings import Level, join_pointer
@@ -75,6 +82,7 @@ _SECTIONS_3: dict[str, tuple[str, ...]] = {
 }
 
 _DATA_SUFFIXES = frozenset({".json", ".yaml", ".yml"})
+_DEFS = ("$defs", "definitions")  # JSON Schema's definition containers (2020-12, draft 7)
 _SYNTAX_BY_SUFFIX = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _REMOTE_TIMEOUT = 20.0
@@ -164,7 +172,8 @@ class _Bundler:
     produced: set[tuple[Any, ...]] = field(default_factory=set)
     entries: dict[tuple[str, ...], dict[str, JSON]] = field(default_factory=dict)
     inlining: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    local_refs: list[tuple[list[str], str, str, str]] = field(default_factory=list)
+    # (tokens, referrer, pointer, ref, may resolve against its enclosing schema)
+    local_refs: list[tuple[list[str], str, str, str, bool]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.table, self.sections = _table_for(self.root)
@@ -298,9 +307,12 @@ class _Bundler:
         if target_doc.is_root:
             if not doc.is_root:
                 value["$ref"] = "#" + _fragment(tokens)
-            self.local_refs.append((tokens, doc.name, pointer, ref))
+            lexical = doc.is_root and type_name == "Schema"
+            self.local_refs.append((tokens, doc.name, pointer, ref, lexical))
             self.children(value, type_name, doc, pointer, anchor)
             return value
+        if target_doc is doc and type_name == "Schema":
+            tokens = self.lexical(tokens, doc, pointer)
         target = self.target(target_doc, tokens, ref, doc, pointer)
         if not (type(target) is dict or (type_name == "Schema" and type(target) is bool)):
             raise DocumentError(
@@ -499,6 +511,20 @@ class _Bundler:
             return self.root_doc, tokens
         return target, tokens
 
+    def lexical(self, tokens: list[str], doc: _Doc, pointer: str) -> list[str]:
+        """`#/$defs/X` in a file, read against the innermost enclosing schema that defines X.
+
+        pydantic writes a model's schema with refs relative to that schema; pasted into a
+        larger document they only resolve lexically. The full pointer lets the definition be
+        bundled as a component like any other target."""
+        data = self.parsed.get(doc.key)
+        if not tokens or tokens[0] not in _DEFS or data is None:
+            return tokens
+        if _resolves(data, tokens):
+            return tokens
+        enclosing = _enclosing(data, tokens, pointer)
+        return tokens if enclosing is None else [*enclosing, *tokens]
+
     def target(
         self, target_doc: _Doc, tokens: list[str], ref: str, doc: _Doc, pointer: str
     ) -> JSON:
@@ -545,13 +571,15 @@ class _Bundler:
 
     def _check_local_refs(self) -> None:
         checked: set[tuple[str, ...]] = set()
-        for tokens, referrer, pointer, ref in self.local_refs:
+        for tokens, referrer, pointer, ref, lexical in self.local_refs:
             if tuple(tokens) in checked:
                 continue
-            checked.add(tuple(tokens))
             try:
                 resolve_pointer(self.root, tokens)
+                checked.add(tuple(tokens))
             except PointerError as exc:
+                if lexical and tokens[0] in _DEFS and _enclosing(self.root, tokens, pointer):
+                    continue  # relative to its enclosing schema: the $defs pass resolves it
                 raise DocumentError(
                     f"{referrer}: at {pointer or '/'}: $ref {ref!r} does not resolve in the"
                     f" document ({exc} at #{_fragment(tokens[: exc.depth])})"
@@ -578,6 +606,24 @@ def _table_for(document: JSONObject) -> tuple[TypeTable, dict[str, tuple[str, ..
     merged = dict(table)
     merged["Schema"] = NodeType("Schema", generous, schema.entries)
     return merged, sections
+
+
+def _resolves(data: JSON, tokens: list[str]) -> bool:
+    try:
+        resolve_pointer(data, tokens)
+    except PointerError:
+        return False
+    return True
+
+
+def _enclosing(data: JSON, tokens: list[str], pointer: str) -> list[str] | None:
+    """The innermost ancestor of `pointer` in which `tokens` (`$defs/X/...`) resolve."""
+    ancestors = [unescape_token(t) for t in pointer.split("/")[1:]]
+    while ancestors:
+        if _resolves(data, [*ancestors, *tokens]):
+            return ancestors
+        ancestors.pop()
+    return None
 
 
 def _get_section(document: JSONObject, section: tuple[str, ...]) -> JSON:
