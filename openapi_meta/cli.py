@@ -54,6 +54,14 @@ _LIVE_OPTIONS = [
 ]
 
 
+# --file: a spec split over files may share files in a sibling folder (spec/ and common/).
+_REF_ROOT_OPTION = click.option(
+    "--ref-root",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The folder file $refs may not leave (default: the spec's own folder).",
+)
+
+
 def _source_options(command: F) -> F:
     options = [
         click.option("--file", type=click.Path(path_type=Path), help="A JSON or YAML spec file."),
@@ -67,6 +75,10 @@ def _source_options(command: F) -> F:
             "--config",
             type=click.Path(path_type=Path, dir_okay=False),
             help="pyproject.toml to read [tool.openapi-meta] from (default: the nearest one).",
+        ),
+        _REF_ROOT_OPTION,
+        click.option(
+            "--allow-remote-refs", is_flag=True, default=None, help="Fetch $refs to http(s) URLs."
         ),
         *_LIVE_OPTIONS,
     ]
@@ -256,12 +268,14 @@ def check(**options: Any) -> int:
     help="Output format (default: from the output's suffix; JSON for -).",
 )
 @click.option("--allow-remote-refs", is_flag=True, help="Fetch $refs to http(s) URLs.")
+@_REF_ROOT_OPTION
 @_report_options
 def convert_command(
     input_path: Path,
     output: str,
     format_: str | None,
     allow_remote_refs: bool,
+    ref_root: Path | None,
     **report: Any,
 ) -> int:
     """Convert a Swagger 2.0 / OpenAPI 3.x file to a valid OpenAPI 3.0.3 JSON or YAML file.
@@ -286,7 +300,9 @@ def convert_command(
         if output != "-":
             raise UsageError(f"-o {output}: use a .json, .yaml or .yml file, or --format")
         fmt = "json"
-    extraction = run_conversion(FileSource(input_path), allow_remote=allow_remote_refs)
+    extraction = run_conversion(
+        FileSource(input_path), allow_remote=allow_remote_refs, ref_root=ref_root
+    )
     code = _finish(extraction.findings, SimpleNamespace(**report))
     if code == 0:
         write_output(render(extraction.spec, fmt, source=extraction.origin), output)

@@ -23,7 +23,17 @@ else:  # pragma: no cover
 SOURCE_FIELDS = ("file", "url", "command", "image", "build", "app", "fal")
 DEFAULT_OUTPUT = "fal_openapi.py"
 _FORMAT_BY_SUFFIX = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
-_PATH_FIELDS = ("file", "build", "output", "module", "report", "env_file", "dockerfile", "app_dir")
+_PATH_FIELDS = (
+    "file",
+    "build",
+    "output",
+    "module",
+    "report",
+    "env_file",
+    "dockerfile",
+    "app_dir",
+    "ref_root",
+)
 
 
 class Settings(BaseModel):
@@ -110,6 +120,11 @@ class Settings(BaseModel):
     prune_components: bool = True
     fal_order: bool = True
     lint: bool = True
+
+    # External $refs (openapi_meta.document.refs): the folder file refs may not leave
+    # (default: the root spec's folder), and whether http(s) refs may be fetched.
+    ref_root: Path | None = None
+    allow_remote_refs: bool = False
 
     @model_validator(mode="after")
     def _one_source(self) -> Settings:

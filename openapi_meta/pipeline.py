@@ -71,8 +71,15 @@ def run_pipeline(source: Source, *, settings: Settings | None = None) -> Extract
     problem found. Without `settings`, tidy and lint run with their defaults."""
     raw = source.fetch()
     document = load_document(raw)
-    result = convert(document, base_dir=raw.base_dir)
-    tidied = tidy(result.document, tidy_options(settings or Settings(), source))
+    settings = settings or Settings()
+    result = convert(
+        document,
+        base_dir=raw.base_dir,
+        name=raw.name,
+        ref_root=settings.ref_root,
+        allow_remote=settings.allow_remote_refs,
+    )
+    tidied = tidy(result.document, tidy_options(settings, source))
     result = ConversionResult(tidied.document, (*result.findings, *tidied.findings))
     errors = validate(result.document)
     if errors:
@@ -81,15 +88,19 @@ def run_pipeline(source: Source, *, settings: Settings | None = None) -> Extract
             f"{'s' if len(errors) != 1 else ''})",
             [*result.findings, *errors],
         )
-    lint_findings = lint(result.document) if settings is None or settings.lint else []
+    lint_findings = lint(result.document) if settings.lint else []
     return Extraction(result.document, raw.origin, (*result.findings, *lint_findings))
 
 
-def run_conversion(source: Source, *, allow_remote: bool = False) -> Extraction:
+def run_conversion(
+    source: Source, *, allow_remote: bool = False, ref_root: Path | None = None
+) -> Extraction:
     """Fetch, load, convert and validate only (no tidy, no lint): `openapi-meta convert`."""
     raw = source.fetch()
     document = load_document(raw)
-    result = convert(document, base_dir=raw.base_dir, allow_remote=allow_remote, name=raw.name)
+    result = convert(
+        document, base_dir=raw.base_dir, allow_remote=allow_remote, name=raw.name, ref_root=ref_root
+    )
     errors = validate(result.document)
     if errors:
         raise InvalidSpecError(

@@ -481,7 +481,8 @@ class _Bundler:
             if not self.allow_remote:
                 raise DocumentError(
                     f"{_where(doc, pointer)}: $ref {ref!r} points to a remote URL ({url});"
-                    " remote references are refused unless explicitly allowed (allow_remote)"
+                    " remote references are refused unless explicitly allowed"
+                    " (--allow-remote-refs; allow_remote=True in Python)"
                 )
             return _Doc(url, url, url=url), tokens
         if len(scheme) > 1:  # one letter is a Windows drive, handled as a path below
@@ -501,8 +502,9 @@ class _Bundler:
         if not path.is_relative_to(self.fence):
             raise DocumentError(
                 f"{_where(doc, pointer)}: $ref {ref!r} resolves to {path}, outside"
-                f" {self.fence}; references may only reach files under the root spec's folder"
-                " (or under the folder given as ref_root)"
+                f" {self.fence}; references may only reach files under the root spec's folder."
+                " If the shared files are yours, give a folder that holds them all with"
+                " --ref-root DIR (ref_root= in Python)"
             )
         target = _Doc(str(path), _display(path, self.root_dir), path=path)
         if target.suffix in _DATA_SUFFIXES:
