@@ -131,6 +131,21 @@ def test_every_finding_on_a_2_0_document_names_a_place_in_that_document(path: Pa
     assert len(set(result.findings)) == len(result.findings), "a finding is repeated"
 
 
+def test_a_subtree_the_caller_shares_is_converted_once_in_each_place() -> None:
+    """convert() edits its own copy in place; a dict held twice must not be upgraded twice."""
+    shared = {"type": "string", "x-nullable": True}
+    pet = {"type": "object", "properties": {"owner": {"$ref": "#/definitions/Owner"}}}
+    document = _doc(
+        definitions={"Owner": {"properties": {"a": shared, "b": shared}}, "Pet": pet, "Dog": pet}
+    )
+    result = convert(document)
+    schemas = result.document["components"]["schemas"]
+    assert schemas["Dog"] == schemas["Pet"]
+    assert schemas["Dog"]["properties"]["owner"] == {"$ref": "#/components/schemas/Owner"}
+    assert schemas["Owner"]["properties"]["b"] == {"type": "string", "nullable": True}
+    assert result.findings == ()
+
+
 def test_body_parameter_without_schema_is_refused_with_its_pointer() -> None:
     shared = _doc(parameters={"Body": {"name": "b", "in": "body"}})
     with pytest.raises(DocumentError, match="/parameters/Body: body parameter 'b' has no"):

@@ -208,7 +208,7 @@ def convert(
     if version == "2.0":
         from openapi_meta.convert.swagger2 import upgrade_swagger2_traced
 
-        result, pointer_map = upgrade_swagger2_traced(result, context)
+        result, pointer_map = upgrade_swagger2_traced(result, context, copy=False)
     upgraded = len(context.findings)
     context.schema_refs_have_siblings = version.startswith("3.1.")
     result = _down_convert(result, context)

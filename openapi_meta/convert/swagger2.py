@@ -74,22 +74,24 @@ def upgrade_swagger2(document: JSONObject, context: ConversionContext) -> JSONOb
 
 
 def upgrade_swagger2_traced(
-    document: JSONObject, context: ConversionContext
+    document: JSONObject, context: ConversionContext, *, copy: bool = True
 ) -> tuple[JSONObject, PointerMap]:
     """`upgrade_swagger2`, plus the map from output pointers back to input pointers.
 
     Passes that run on the result can translate their findings' pointers with
     `pointer_map.input_pointer(...)`, so the user is told where to look in *their* document.
+    `copy=False` hands over a document nobody else holds (convert's bundled copy): its parts
+    become the result's, which saves a deep copy of the whole document.
     """
-    result, pointer_map = _upgrade(document, context, trace=True)
+    result, pointer_map = _upgrade(document, context, trace=True, copy=copy)
     assert pointer_map is not None
     return result, pointer_map
 
 
 def _upgrade(
-    document: JSONObject, context: ConversionContext, *, trace: bool
+    document: JSONObject, context: ConversionContext, *, trace: bool, copy: bool = True
 ) -> tuple[JSONObject, PointerMap | None]:
-    source = copy_tree(document)
+    source = copy_tree(document) if copy else document
     if not isinstance(source, dict):
         raise DocumentError("the document is not a mapping (a Swagger 2.0 object)")
     state = Swagger2State(context, source, origins=Origins() if trace else None)
