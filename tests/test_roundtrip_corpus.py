@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -40,13 +41,12 @@ def test_extract_then_check(tmp_path: Path, path: Path) -> None:
     assert extract.code == 0, extract.stderr[-3000:]
     assert run_cli("check", "--file", path, "--module", module).code == 0
 
-    changed = tmp_path / path.name
-    text = path.read_text(encoding="utf-8")
-    marker = "openapi-meta test: the title changed"
-    if path.suffix == ".json":
-        changed.write_text(text.replace('"title": "', f'"title": "{marker} ', 1), encoding="utf-8")
-    else:
-        changed.write_text(text.replace("title: ", f"title: {marker} ", 1), encoding="utf-8")
+    # The same document with one value changed, written as JSON: check must fail and show it.
+    spec = load_document(FileSource(path).fetch())
+    marker = "openapi-meta test - the title changed"
+    spec["info"]["title"] = marker
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(spec), encoding="utf-8")
     stale = run_cli("check", "--file", changed, "--module", module)
-    assert stale.code == 1
-    assert f"+{' ' * 4}" in stale.stdout and marker in stale.stdout
+    assert stale.code == 1, stale.stderr[-3000:]
+    assert f'+    "title": "{marker}"' in stale.stdout
