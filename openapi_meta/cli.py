@@ -48,9 +48,7 @@ _LIVE_OPTIONS = [
     click.option("--memory", help="Container memory limit, e.g. 4g."),
     click.option("--dockerfile", type=click.Path(path_type=Path), help="Dockerfile for --build."),
     click.option("--build-arg", "build_args", multiple=True, help="KEY=VALUE for --build."),
-    click.option(
-        "--keep-image", is_flag=True, default=None, help="Keep the image --build made."
-    ),
+    click.option("--keep-image", is_flag=True, default=None, help="Keep the image --build made."),
 ]
 
 
