@@ -10,15 +10,19 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from openapi_meta import __version__
 from openapi_meta.errors import InvalidSpecError, OpenApiMetaError
-from openapi_meta.findings import Level, findings_report, render_findings
+from openapi_meta.findings import Finding, Level, findings_report, render_findings
+
+if TYPE_CHECKING:
+    from openapi_meta.config import Settings
+    from openapi_meta.pipeline import Extraction
 
 F = Callable[..., Any]
 
@@ -203,10 +207,9 @@ def extract(**options: Any) -> int:
       @fal.function(image=..., exposed_port=8000, metadata=metadata)
     """
     from openapi_meta.emit import render, write_output
-    from openapi_meta.pipeline import make_source, run_pipeline
 
     settings = _settings(options)
-    extraction = run_pipeline(make_source(settings), settings=settings)
+    extraction = _extract(settings)
     text = render(extraction.spec, settings.output_format, source=extraction.origin)
     code = _finish(extraction.findings, settings)
     if code == 0:
@@ -237,10 +240,9 @@ def check(**options: Any) -> int:
     output = "fal_openapi.py") a bare `openapi-meta check` does the same.
     """
     from openapi_meta.check import compare_with_module
-    from openapi_meta.pipeline import make_source, run_pipeline
 
     settings = _settings(options)
-    extraction = run_pipeline(make_source(settings), settings=settings)
+    extraction = _extract(settings)
     code = _finish(extraction.findings, settings)
     result = compare_with_module(extraction.spec, settings.module_path)
     if not result.up_to_date:
@@ -283,13 +285,13 @@ def convert_command(
       openapi-meta convert swagger.yaml -o - | jq .components
 
     Every step that changed the document is a finding: a count per kind on stderr, each one
-    with --verbose, as JSON with --report; --strict fails (exit 1) on warnings.
+    with --verbose, as JSON with --report; --strict fails (exit 1) on warnings. Unlike
+    extract, convert changes nothing for fal (no tidy, no fal lint).
     """
-    from types import SimpleNamespace
-
+    from openapi_meta.config import Settings
     from openapi_meta.emit import render, write_output
     from openapi_meta.errors import UsageError
-    from openapi_meta.pipeline import run_conversion
+    from openapi_meta.pipeline import conversion_settings
     from openapi_meta.sources.file import FileSource
 
     suffix = Path(output).suffix.lower()
@@ -298,10 +300,18 @@ def convert_command(
         if output != "-":
             raise UsageError(f"-o {output}: use a .json, .yaml or .yml file, or --format")
         fmt = "json"
-    extraction = run_conversion(
-        FileSource(input_path), allow_remote=allow_remote_refs, ref_root=ref_root
+    settings = conversion_settings(
+        Settings(
+            file=input_path,
+            output=output,
+            format=fmt,
+            ref_root=ref_root,
+            allow_remote_refs=allow_remote_refs,
+            **{k: v for k, v in report.items() if v is not None},
+        )
     )
-    code = _finish(extraction.findings, SimpleNamespace(**report))
+    extraction = _extract(settings, FileSource(input_path))
+    code = _finish(extraction.findings, settings)
     if code == 0:
         write_output(render(extraction.spec, fmt, source=extraction.origin), output)
         if output != "-":
@@ -330,7 +340,7 @@ def cleanup(keep_images: bool) -> int:
     return 0
 
 
-def _settings(options: dict[str, Any]) -> Any:
+def _settings(options: dict[str, Any]) -> Settings:
     from openapi_meta.config import build_settings
 
     config = options.pop("config", None)
@@ -339,12 +349,27 @@ def _settings(options: dict[str, Any]) -> Any:
     return build_settings(options, config=config)
 
 
-def _finish(findings: Any, settings: Any) -> int:
-    """Report findings; the exit code they imply (1 under --strict with warnings)."""
+def _extract(settings: Settings, source: Any = None) -> Extraction:
+    """Run the pipeline; the --report file is written even when the spec is invalid."""
+    from openapi_meta.pipeline import make_source, run_pipeline
+
+    try:
+        return run_pipeline(source or make_source(settings), settings=settings)
+    except InvalidSpecError as exc:
+        _write_report(settings, exc.findings)
+        raise
+
+
+def _write_report(settings: Settings, findings: Sequence[Finding]) -> None:
     if settings.report:
         from openapi_meta.emit import write_atomic
 
         write_atomic(settings.report, findings_report(findings).encode())
+
+
+def _finish(findings: Sequence[Finding], settings: Settings) -> int:
+    """Report findings; the exit code they imply (1 under --strict with warnings)."""
+    _write_report(settings, findings)
     text = render_findings(findings, verbose=settings.verbose)
     if text:
         _say(text)
@@ -388,7 +413,11 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         if isinstance(exc, InvalidSpecError):
-            _say(render_findings(exc.findings, verbose=True))
+            errors = [f for f in exc.findings if f.level is Level.ERROR]
+            others = [f for f in exc.findings if f.level is not Level.ERROR]
+            _say(render_findings(errors, verbose=True))
+            if others:
+                _say(f"(and {len(others)} findings from conversion; --report lists them all)")
         _say(f"openapi-meta: error: {exc}")
         return exc.exit_code
     return result if isinstance(result, int) else 0

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from openapi_meta.config import Settings
-from openapi_meta.convert import ConversionResult, convert
+from openapi_meta.convert import convert
 from openapi_meta.convert.tidy import TidyOptions, tidy
 from openapi_meta.document.load import load_document
 from openapi_meta.errors import InvalidSpecError, UsageError
 from openapi_meta.findings import Finding
 from openapi_meta.jsontypes import JSONObject
 from openapi_meta.lint import lint
-from openapi_meta.sources import Source
+from openapi_meta.sources import RawDocument, Source
 from openapi_meta.validate import validate
 
 
@@ -69,55 +70,45 @@ def make_source(settings: Settings) -> Source:
 def run_pipeline(source: Source, *, settings: Settings | None = None) -> Extraction:
     """Fetch, load, convert, tidy, validate and lint; raises `InvalidSpecError` with every
     problem found. Without `settings`, tidy and lint run with their defaults."""
-    raw = source.fetch()
-    document = load_document(raw)
     settings = settings or Settings()
-    result = convert(
-        document,
+    raw = source.fetch()
+    converted = convert(
+        load_document(raw),
         base_dir=raw.base_dir,
         name=raw.name,
         ref_root=settings.ref_root,
         allow_remote=settings.allow_remote_refs,
     )
-    tidied = tidy(result.document, tidy_options(settings, source))
-    result = ConversionResult(tidied.document, (*result.findings, *tidied.findings))
-    errors = validate(result.document)
+    # The converted document is this run's own copy: tidy may edit it in place.
+    tidied = tidy(converted.document, tidy_options(settings, raw), copy=False)
+    findings = [*converted.findings, *tidied.findings]
+    errors = validate(tidied.document)
     if errors:
         raise InvalidSpecError(
             f"{raw.name}: the spec is not valid OpenAPI 3.0.3 ({len(errors)} problem"
             f"{'s' if len(errors) != 1 else ''})",
-            [*result.findings, *errors],
+            [*findings, *errors],
         )
-    lint_findings = lint(result.document) if settings.lint else []
-    return Extraction(result.document, raw.origin, (*result.findings, *lint_findings))
+    if settings.lint:
+        findings.extend(lint(tidied.document))
+    return Extraction(tidied.document, raw.origin, tuple(findings))
 
 
-def run_conversion(
-    source: Source, *, allow_remote: bool = False, ref_root: Path | None = None
-) -> Extraction:
-    """Fetch, load, convert and validate only (no tidy, no lint): `openapi-meta convert`."""
-    raw = source.fetch()
-    document = load_document(raw)
-    result = convert(
-        document, base_dir=raw.base_dir, allow_remote=allow_remote, name=raw.name, ref_root=ref_root
+def conversion_settings(settings: Settings) -> Settings:
+    """`openapi-meta convert`: the same pipeline with tidy and lint turned off."""
+    return settings.model_copy(
+        update={"drop_local_servers": False, "fal_order": False, "lint": False}
     )
-    errors = validate(result.document)
-    if errors:
-        raise InvalidSpecError(
-            f"{raw.name}: the converted spec is not valid OpenAPI 3.0.3 ({len(errors)} problem"
-            f"{'s' if len(errors) != 1 else ''})",
-            [*result.findings, *errors],
-        )
-    return Extraction(result.document, raw.origin, result.findings)
 
 
-def tidy_options(settings: Settings, source: Source | None = None) -> TidyOptions:
-    """The tidy steps `settings` asks for; a source that published a port (a container)
-    names it in `published_ports`, so servers on that port count as the extraction host."""
+def tidy_options(settings: Settings, raw: RawDocument | None = None) -> TidyOptions:
+    """The tidy steps `settings` asks for; a live server's port (a container's random one)
+    counts as the extraction host wherever a `servers` entry names it."""
+    fetched_port = urlsplit(raw.fetched_from).port if raw and raw.fetched_from else None
     return TidyOptions(
         drop_local_servers=settings.drop_local_servers,
         server_url=settings.server_url,
-        extraction_ports=frozenset(getattr(source, "published_ports", ()) or ()),
+        extraction_ports=frozenset({fetched_port} if fetched_port else ()),
         include_paths=settings.include_path,
         exclude_paths=settings.exclude_path,
         prune_components=settings.prune_components,

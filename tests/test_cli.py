@@ -255,3 +255,31 @@ def test_check_compares_the_spec_not_the_header(tmp_path: Path, spec: Path) -> N
     text = module.read_text()
     module.write_text(text.replace("openapi-meta 0.", "openapi-meta 999.", 1))
     assert run_cli("check", "--file", spec, "--module", module).code == 0
+
+
+def test_report_is_written_when_the_spec_is_invalid(tmp_path: Path) -> None:
+    source = tmp_path / "bad.yaml"
+    source.write_bytes(BAD_INPUTS[-1][1])
+    report = tmp_path / "report.json"
+    run = run_cli("extract", "--file", source, "-o", tmp_path / "m.py", "--report", report)
+    assert run.code == 1
+    findings = json.loads(report.read_text())["findings"]
+    assert {"level": "error", "pointer": "/paths/~1a/get/security"} in [
+        {k: f[k] for k in ("level", "pointer")} for f in findings
+    ]
+    assert not (tmp_path / "m.py").exists()
+
+
+def test_convert_changes_nothing_for_fal(tmp_path: Path) -> None:
+    """convert is the plain converter: servers stay, no x-fal-order lists."""
+    source = tmp_path / "s.yaml"
+    source.write_text(VALID + "servers: [{url: 'http://127.0.0.1:8000'}]\n")
+    converted = run_cli("convert", source, "-o", "-")
+    assert converted.code == 0, converted.stderr
+    document = json.loads(converted.stdout)
+    assert document["servers"] == [{"url": "http://127.0.0.1:8000"}]
+    assert "x-fal-order-paths" not in json.dumps(document)
+    extracted = json.loads(
+        run_cli("extract", "--file", source, "-o", "-", "--format", "json").stdout
+    )
+    assert "servers" not in extracted and extracted["x-fal-order-paths"] == ["/items"]

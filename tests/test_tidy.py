@@ -270,3 +270,15 @@ def test_tidy_settings_come_from_pyproject(tmp_path: Path) -> None:
     assert run.code == 0, run.stderr
     spec = json.loads((tmp_path / "out.json").read_text())
     assert "/health" not in spec["paths"] and "x-fal-order-paths" not in spec
+
+
+def test_a_live_servers_random_port_counts_as_the_extraction_host() -> None:
+    from openapi_meta.config import Settings
+    from openapi_meta.pipeline import tidy_options
+    from openapi_meta.sources import RawDocument
+
+    raw = RawDocument(
+        b"{}", origin="o", name="n", fetched_from="http://127.0.0.1:49213/openapi.json"
+    )
+    assert tidy_options(Settings(), raw).extraction_ports == frozenset({49213})
+    assert tidy_options(Settings(), None).extraction_ports == frozenset()

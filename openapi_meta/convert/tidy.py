@@ -60,11 +60,17 @@ class _Context:
         self.findings.append(Finding(code, level, pointer, message))
 
 
-def tidy(document: JSONObject, options: TidyOptions | None = None) -> TidyResult:
-    """A fal-ready copy of the 3.0.3 `document` and a finding for everything tidy removed."""
+def tidy(
+    document: JSONObject, options: TidyOptions | None = None, *, copy: bool = True
+) -> TidyResult:
+    """A fal-ready 3.0.3 `document` and a finding for everything tidy removed.
+
+    Works on a copy unless `copy=False` (the pipeline passes its own converted document,
+    which nobody else holds, and saves a copy of a possibly 13 MB tree).
+    """
     options = options or TidyOptions()
     context = _Context()
-    result: Any = copy_tree(document)
+    result: Any = copy_tree(document) if copy else document
     if options.server_url is not None:
         replace_servers(result, options.server_url, context)
     elif options.drop_local_servers:

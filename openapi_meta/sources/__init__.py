@@ -18,7 +18,9 @@ class RawDocument:
 
     `origin` is what the module header records (a path, a URL, an image name and ID);
     `name` is what error messages call the document; `base_dir` is where relative `$ref`s
-    resolve (only for documents read from disk); `syntax` is "json", "yaml" or None (sniff).
+    resolve (only for documents read from disk); `syntax` is "json", "yaml" or None (sniff);
+    `fetched_from` is the URL a live server answered on, random port included, so tidy can
+    recognise `servers` entries that point at the extraction host.
     """
 
     content: bytes
@@ -26,6 +28,7 @@ class RawDocument:
     name: str
     base_dir: Path | None = None
     syntax: str | None = None
+    fetched_from: str | None = None
 
 
 class Source(Protocol):

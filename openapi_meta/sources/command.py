@@ -68,7 +68,9 @@ class CommandSource:
         label = found.label(found.path)
         progress.note(f"using the spec at {found.label(found.url)}")
         origin = f"{self.command} (spec at {label})"
-        return RawDocument(found.content, origin=origin, name=label, syntax=found.syntax)
+        return RawDocument(
+            found.content, origin=origin, name=label, syntax=found.syntax, fetched_from=found.url
+        )
 
     def _start(self, log: IO[bytes]) -> subprocess.Popen[bytes]:
         try:

@@ -102,7 +102,11 @@ class DockerSource:
         progress.note(f"using the spec at {label} (container port {port})")
         origin = f"{name} ({image.id}, spec at {label})"
         return RawDocument(
-            found.content, origin=origin, name=f"{name}: {label}", syntax=found.syntax
+            found.content,
+            origin=origin,
+            name=f"{name}: {label}",
+            syntax=found.syntax,
+            fetched_from=found.url,
         )
 
     def _image(self, client: Any, ref: str, progress: Progress) -> Any:

@@ -97,6 +97,7 @@ class FalSource:
             origin=f"fal {self.target} ({plan.mode})",
             name=f"fal {self.target}: {raw.name}",
             syntax=raw.syntax,
+            fetched_from=raw.fetched_from,
         )
 
 

@@ -41,4 +41,6 @@ class UrlSource:
                 )
         label = found.label(found.url)
         progress.note(f"using the spec at {label}")
-        return RawDocument(found.content, origin=label, name=label, syntax=found.syntax)
+        return RawDocument(
+            found.content, origin=label, name=label, syntax=found.syntax, fetched_from=found.url
+        )
