@@ -351,7 +351,8 @@ def _settings(options: dict[str, Any]) -> Settings:
 
 def _extract(settings: Settings, source: Any = None) -> Extraction:
     """Run the pipeline; the --report file is written even when the spec is invalid."""
-    from openapi_meta.pipeline import make_source, run_pipeline
+    from openapi_meta.pipeline import run_pipeline
+    from openapi_meta.sources.from_settings import make_source
 
     try:
         return run_pipeline(source or make_source(settings), settings=settings)

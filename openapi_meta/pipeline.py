@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from openapi_meta.config import Settings
 from openapi_meta.convert import convert
 from openapi_meta.convert.tidy import TidyOptions, tidy
 from openapi_meta.document.load import load_document
-from openapi_meta.errors import InvalidSpecError, UsageError
+from openapi_meta.errors import InvalidSpecError
 from openapi_meta.findings import Finding
 from openapi_meta.jsontypes import JSONObject
 from openapi_meta.lint import lint
@@ -25,46 +24,6 @@ class Extraction:
     spec: JSONObject
     origin: str
     findings: tuple[Finding, ...]
-
-
-def make_source(settings: Settings) -> Source:
-    """The source object for the one source option in `settings`."""
-    option = settings.source_option
-    if option == "file":
-        from openapi_meta.sources.file import FileSource
-
-        assert settings.file is not None
-        return FileSource(settings.file)
-    if option in ("url", "command", "image", "build"):
-        from openapi_meta.sources.live import make_live_source
-
-        return make_live_source(settings)
-    if option == "app":
-        from openapi_meta.sources.app import AppSource
-
-        assert settings.app is not None
-        return AppSource(
-            settings.app,
-            app_dir=settings.app_dir or Path("."),
-            factory=settings.factory,
-            timeout=settings.app_timeout,
-        )
-    if option == "fal":
-        from openapi_meta.sources.fal import FalSource
-        from openapi_meta.sources.live import DEFAULT_STARTUP_TIMEOUT, environment, headers
-
-        assert settings.fal is not None
-        output = Path(settings.output)
-        return FalSource(
-            settings.fal,
-            stand_in=output.stem if output.suffix == ".py" else "fal_openapi",
-            spec_path=settings.spec_path,
-            headers=headers(settings.headers),
-            env=environment(settings.env, settings.env_file),
-            startup_timeout=settings.startup_timeout or DEFAULT_STARTUP_TIMEOUT,
-            quiet=settings.quiet,
-        )
-    raise UsageError(f"--{option} is not available in this version of openapi-meta")
 
 
 def run_pipeline(source: Source, *, settings: Settings | None = None) -> Extraction:

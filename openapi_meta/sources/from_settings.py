@@ -1,4 +1,4 @@
-"""Live-server sources (--url, --command, --image, --build) built from Settings."""
+"""The one place that turns Settings into a source object, for each source option."""
 
 from __future__ import annotations
 
@@ -42,10 +42,25 @@ def headers(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple((name.strip(), value.strip()) for name, value in (i.split(":", 1) for i in items))
 
 
-def make_live_source(settings: Settings) -> Source:
-    """The source for --url, --command, --image or --build, with its options parsed."""
-    header_pairs = headers(settings.headers)
+def make_source(settings: Settings) -> Source:
+    """The source object for the one source option in `settings`, its options parsed."""
     option = settings.source_option
+    if option == "file":
+        from openapi_meta.sources.file import FileSource
+
+        assert settings.file is not None
+        return FileSource(settings.file)
+    if option == "app":
+        from openapi_meta.sources.app import AppSource
+
+        assert settings.app is not None
+        return AppSource(
+            settings.app,
+            app_dir=settings.app_dir or Path("."),
+            factory=settings.factory,
+            timeout=settings.app_timeout,
+        )
+    header_pairs = headers(settings.headers)
     if option == "url":
         from openapi_meta.sources.url import UrlSource
 
@@ -59,6 +74,20 @@ def make_live_source(settings: Settings) -> Source:
         )
     timeout = settings.startup_timeout or DEFAULT_STARTUP_TIMEOUT
     env = environment(settings.env, settings.env_file)
+    if option == "fal":
+        from openapi_meta.sources.fal import FalSource
+
+        assert settings.fal is not None
+        output = Path(settings.output)
+        return FalSource(
+            settings.fal,
+            stand_in=output.stem if output.suffix == ".py" else "fal_openapi",
+            spec_path=settings.spec_path,
+            headers=header_pairs,
+            env=env,
+            startup_timeout=timeout,
+            quiet=settings.quiet,
+        )
     if option == "command":
         from openapi_meta.sources.command import CommandSource
 
