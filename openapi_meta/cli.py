@@ -67,12 +67,19 @@ _REF_ROOT_OPTION = click.option(
 def _source_options(command: F) -> F:
     options = [
         click.option("--file", type=click.Path(path_type=Path), help="A JSON or YAML spec file."),
-        click.option("--url", help="A running server: its spec URL or its base URL."),
-        click.option("--command", help="A local command that starts the server."),
-        click.option("--image", help="A local Docker image to run."),
-        click.option("--build", type=click.Path(path_type=Path), help="A Docker build context."),
-        click.option("--app", help="A Python app object, MODULE:ATTR."),
-        click.option("--fal", help="A fal function, FILE::FUNCTION."),
+        click.option("--url", metavar="URL", help="A running server: its spec URL or base URL."),
+        click.option("--command", metavar="CMD", help="A local command that starts the server."),
+        click.option("--image", metavar="IMAGE", help="A local Docker image to run."),
+        click.option(
+            "--build",
+            metavar="DIR",
+            type=click.Path(path_type=Path),
+            help="A Docker build context.",
+        ),
+        click.option("--app", metavar="MODULE:ATTR", help="A Python app object (or file.py:ATTR)."),
+        click.option(
+            "--fal", metavar="FILE::FUNCTION", help="Your @fal.function, run as fal would."
+        ),
         click.option(
             "--config",
             type=click.Path(path_type=Path, dir_okay=False),
@@ -195,9 +202,13 @@ def extract(**options: Any) -> int:
     """Get the spec from a source, convert it to OpenAPI 3.0.3, validate it, write it.
 
     \b
-    Examples:
-      openapi-meta extract --file openapi.yaml                  # writes fal_openapi.py
-      openapi-meta extract --file openapi.json -o app/fal_openapi.py
+    Examples (each writes fal_openapi.py unless -o says otherwise):
+      openapi-meta extract --image my-server:latest             # run it, find its spec
+      openapi-meta extract --build . --build-arg MODEL=small    # build, run, remove
+      openapi-meta extract --url http://localhost:8000          # already running
+      openapi-meta extract --command "uvicorn main:app --port 8000" --port 8000
+      openapi-meta extract --app main:app                       # import, no server
+      openapi-meta extract --fal deploy.py::run_server          # as fal would run it
       openapi-meta extract --file openapi.yaml -o - --format json | jq .paths
 
     Then, in the file with your fal function:

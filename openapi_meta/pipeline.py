@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import importlib
+import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from openapi_meta.config import Settings
-from openapi_meta.convert import convert
-from openapi_meta.convert.tidy import TidyOptions, tidy
-from openapi_meta.document.load import load_document
 from openapi_meta.errors import InvalidSpecError
 from openapi_meta.findings import Finding
 from openapi_meta.jsontypes import JSONObject
-from openapi_meta.lint import lint
 from openapi_meta.sources import RawDocument, Source
-from openapi_meta.validate import validate
+
+if TYPE_CHECKING:
+    from openapi_meta.convert.tidy import TidyOptions
+
+# The stages after the fetch import the validator and its schema libraries (~0.2 s cold).
+# A live source spends longer than that waiting for its server, so they load meanwhile.
+_STAGES = (
+    "openapi_meta.document.load",
+    "openapi_meta.convert",
+    "openapi_meta.convert.tidy",
+    "openapi_meta.validate",
+    "openapi_meta.lint",
+)
+
+
+def _import_stages() -> None:
+    for name in _STAGES:
+        importlib.import_module(name)
 
 
 @dataclass(frozen=True)
@@ -30,7 +46,16 @@ def run_pipeline(source: Source, *, settings: Settings | None = None) -> Extract
     """Fetch, load, convert, tidy, validate and lint; raises `InvalidSpecError` with every
     problem found. Without `settings`, tidy and lint run with their defaults."""
     settings = settings or Settings()
+    warm_up = threading.Thread(target=_import_stages, name="openapi-meta-imports", daemon=True)
+    warm_up.start()
     raw = source.fetch()
+    warm_up.join()
+    from openapi_meta.convert import convert
+    from openapi_meta.convert.tidy import tidy
+    from openapi_meta.document.load import load_document
+    from openapi_meta.lint import lint
+    from openapi_meta.validate import validate
+
     converted = convert(
         load_document(raw),
         base_dir=raw.base_dir,
@@ -63,6 +88,8 @@ def conversion_settings(settings: Settings) -> Settings:
 def tidy_options(settings: Settings, raw: RawDocument | None = None) -> TidyOptions:
     """The tidy steps `settings` asks for; a live server's port (a container's random one)
     counts as the extraction host wherever a `servers` entry names it."""
+    from openapi_meta.convert.tidy import TidyOptions
+
     fetched_port = urlsplit(raw.fetched_from).port if raw and raw.fetched_from else None
     return TidyOptions(
         drop_local_servers=settings.drop_local_servers,
