@@ -41,15 +41,29 @@ def new_run_id() -> str:
 
 @contextlib.contextmanager
 def shielded() -> Iterator[None]:
-    """Hold back SIGINT and SIGTERM in this block (main thread only); deliver them after."""
+    """Hold back SIGINT and SIGTERM in this block (main thread only); deliver them after.
+
+    The Python handlers are swapped for ones that only take note. Blocking the signals with
+    `pthread_sigmask` is not enough: it blocks them for this thread only, so with any other
+    thread alive (the pipeline imports its later stages in one) the kernel hands the signal
+    to that thread and Python still runs the handler in the main thread, inside the block.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    received: list[int] = []
+
+    def take_note(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    previous = {signum: signal.signal(signum, take_note) for signum in _SIGNALS}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if received:
+            signal.raise_signal(received[0])
 
 
 def stop_process_group(process: subprocess.Popen[bytes], grace: float = TERM_GRACE) -> None:

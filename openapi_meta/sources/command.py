@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import signal
 import socket
 import subprocess
 import tempfile
@@ -50,9 +49,12 @@ class CommandSource:
             # O_APPEND: the child's writes go to the end even while we seek to read its tail.
             flags = fcntl.fcntl(log.fileno(), fcntl.F_GETFL)
             fcntl.fcntl(log.fileno(), fcntl.F_SETFL, flags | os.O_APPEND)
-            with shielded():
-                process = self._start(log)
+            process = None
             try:
+                # A signal noted while starting is raised as the block ends: by then `process`
+                # is set, so the `finally` below still stops the group.
+                with shielded():
+                    process = self._start(log)
                 with progress:
                     found = wait_for_spec(
                         client,
@@ -63,8 +65,9 @@ class CommandSource:
                         progress=progress,
                     )
             finally:
-                with shielded():
-                    stop_process_group(process)
+                if process is not None:
+                    with shielded():
+                        stop_process_group(process)
         label = found.label(found.path)
         progress.note(f"using the spec at {found.label(found.url)}")
         origin = f"{self.command} (spec at {label})"
@@ -82,8 +85,6 @@ class CommandSource:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, **dict(self.env)},
-                # Started inside shielded(): the child must not inherit the blocked signals.
-                preexec_fn=_unblock_signals,
             )
         except OSError as exc:
             raise SourceError(f"cannot start {self.command!r}: {exc.strerror}") from exc
@@ -109,10 +110,6 @@ def tail(log: IO[bytes], lines: int, *, window: int = 64 * 1024) -> str:
     log.seek(max(size - window, 0))
     text = log.read().decode("utf-8", errors="replace")
     return "\n".join(text.splitlines()[-lines:])
-
-
-def _unblock_signals() -> None:
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def _port_answers(port: int) -> bool:
