@@ -210,12 +210,13 @@ EOF
     rm -rf "$context"
 }
 
-# A content hash of a fixture folder plus the base it builds on: edits rebuild, the rest is instant.
+# A content hash of a fixture folder, the shared server code it copies, and the base it builds
+# on: edits rebuild, the rest is instant. (tests/integration/conftest.py computes the same.)
 folder_hash() {
     (
-        cd "$1"
-        find . -type f ! -path '*/__pycache__/*' ! -name '*.pyc' -print0 | LC_ALL=C sort -z |
-            xargs -0 sha256sum
+        cd "$SERVERS"
+        find "$(basename "$1")" _shared -type f ! -path '*/__pycache__/*' ! -name '*.pyc' -print0 |
+            LC_ALL=C sort -z | xargs -0 sha256sum
         echo "$2"
     ) | sha256sum | cut -c1-16
 }
@@ -235,8 +236,9 @@ ensure_fixtures() {
         fi
         log "fixture: docker build $image"
         old_id=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
+        # The context is fixtures/servers: the servers share _shared/fixture_server.py.
         if ! docker build -q --build-arg "BASE_IMAGE=$PYBASE_IMAGE" --label "$HASH_LABEL=$hash" \
-            -t "$image" "$dir" >"$CACHE/build-$name.log" 2>&1; then
+            -t "$image" -f "$dir/Dockerfile" "$SERVERS" >"$CACHE/build-$name.log" 2>&1; then
             cat "$CACHE/build-$name.log" >&2
             die "docker build $image failed"
         fi

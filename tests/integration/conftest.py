@@ -41,13 +41,14 @@ def _unusable(reason: str) -> None:
 
 
 def folder_hash(folder: Path, pybase_id: str) -> str:
-    """The content hash testbed.sh stores as a label (same bytes as its sha256sum pipeline)."""
+    """The content hash testbed.sh stores as a label (same bytes as its sha256sum pipeline):
+    the fixture's folder, the shared server code it copies, and the base image."""
+    servers = folder.parent
     lines = []
-    files = (p for p in folder.rglob("*") if p.is_file())
-    for path in files:
-        if "__pycache__" in path.parts or path.suffix == ".pyc":
-            continue
-        lines.append(("./" + path.relative_to(folder).as_posix(), path))
+    for tree in (folder, servers / "_shared"):
+        for path in tree.rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                lines.append((path.relative_to(servers).as_posix(), path))
     lines.sort(key=lambda item: item[0].encode())
     listing = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {n}\n" for n, p in lines)
     return hashlib.sha256(f"{listing}{pybase_id}\n".encode()).hexdigest()[:16]

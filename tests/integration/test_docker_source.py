@@ -213,7 +213,8 @@ def test_build_runs_the_built_image(
     keep: bool, no_leftovers: docker.DockerClient, tmp_path: Path
 ) -> None:
     before = {tag for image in no_leftovers.images.list() for tag in image.tags}
-    args = ["extract", "--build", str(SERVERS_DIR / "docs-only"), "--build-arg"]
+    dockerfile = SERVERS_DIR / "docs-only" / "Dockerfile"
+    args = ["extract", "--build", str(SERVERS_DIR), "--dockerfile", str(dockerfile), "--build-arg"]
     args += [f"BASE_IMAGE={PYBASE}", "-o", "-"]
     if keep:
         args.append("--keep-image")
