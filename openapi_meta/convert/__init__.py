@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from openapi_meta.document.walk import OPENAPI_31, copy_tree, walk
+from openapi_meta.document.walk import OPENAPI_31, walk
 from openapi_meta.errors import DocumentError
 from openapi_meta.findings import Finding, Level
 from openapi_meta.jsontypes import JSONObject
@@ -170,10 +170,8 @@ def _down_convert(document: JSONObject, context: ConversionContext) -> JSONObjec
 
 
 def _bundle(document: JSONObject, context: ConversionContext) -> JSONObject:
-    try:
-        from openapi_meta.document.refs import bundle
-    except ImportError:  # bundling not available in this build: keep the copy as it is
-        return copy_tree(document)
+    from openapi_meta.document.refs import bundle
+
     return bundle(
         document,
         base_dir=context.base_dir,
