@@ -4,19 +4,17 @@ orders its own specs (fal's `FalFastAPI._mark_order_openapi` is the oracle)."""
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from openapi_meta.sources.app import AppSource
 from tests.conftest import PROJECT_ROOT, run_cli
+from tests.fal_helpers import import_generated, struct_round_trip
 
 fal = pytest.importorskip("fal", reason="the fal extra is not installed (pip install -e .[test])")
-isolate_proto = pytest.importorskip("isolate_proto")
-json_format = pytest.importorskip("google.protobuf.json_format")
+pytest.importorskip("isolate_proto")
 from fal.api.api import FalFastAPI  # noqa: E402
 
 APPS = PROJECT_ROOT / "tests" / "fixtures" / "apps"
@@ -31,14 +29,6 @@ FIXTURES = [
     ("openapi_object:service", ()),
     ("dict_spec:SPEC", ()),
 ]
-
-
-def import_module(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("fal_openapi", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def order_marks(spec: dict) -> dict[str, list[str]]:
@@ -57,7 +47,7 @@ def test_fal_accepts_the_module_of_each_fixture_app(
     out = tmp_path / "fal_openapi.py"
     run = run_cli("extract", "--app", target, *extra, "--app-dir", APPS, "-o", out, cwd=tmp_path)
     assert run.code == 0, run.stderr
-    metadata = import_module(out).metadata
+    metadata = import_generated(out).metadata
 
     @fal.function(
         kind="container",
@@ -69,11 +59,7 @@ def test_fal_accepts_the_module_of_each_fixture_app(
 
     assert run_server.options.host["metadata"] == metadata
     assert run_server.options.gateway["exposed_port"] == 8000
-    struct = isolate_proto.Struct()
-    struct.update(metadata)
-    received = isolate_proto.Struct()
-    received.ParseFromString(struct.SerializeToString())
-    assert json_format.MessageToDict(received) == metadata
+    assert struct_round_trip(metadata) == metadata
 
     # The order lists are what fal.App would write for the spec as the app gives it.
     raw = json.loads(AppSource(target, app_dir=APPS, factory=bool(extra)).fetch().content)
@@ -85,7 +71,7 @@ def test_fal_accepts_the_module_of_each_fixture_app(
 def test_order_lists_follow_the_model_not_the_alphabet(tmp_path: Path) -> None:
     out = tmp_path / "fal_openapi.py"
     assert run_cli("extract", "--app", "fastapi_app:app", "--app-dir", APPS, "-o", out).code == 0
-    spec = import_module(out).metadata["openapi"]
+    spec = import_generated(out).metadata["openapi"]
     assert spec["components"]["schemas"]["Prompt"]["x-fal-order-properties"] == [
         "zeta",
         "alpha",

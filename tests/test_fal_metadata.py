@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -12,35 +10,17 @@ from openapi_meta.document.load import load_document
 from openapi_meta.emit import render_module
 from openapi_meta.sources.file import FileSource
 from tests.conftest import PROJECT_ROOT, corpus_files, run_cli
+from tests.fal_helpers import import_generated, struct_round_trip
 
 fal = pytest.importorskip("fal", reason="the fal extra is not installed (pip install -e .[test])")
-isolate_proto = pytest.importorskip("isolate_proto")
-json_format = pytest.importorskip("google.protobuf.json_format")
-
-
-def import_module(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("fal_openapi", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def struct_round_trip(metadata: dict) -> dict:
-    """What `fal deploy` does: metadata goes into a protobuf Struct on the wire."""
-    struct = isolate_proto.Struct()
-    struct.update(metadata)
-    wire = struct.SerializeToString()
-    received = isolate_proto.Struct()
-    received.ParseFromString(wire)
-    return json_format.MessageToDict(received)
+pytest.importorskip("isolate_proto")
 
 
 def test_fal_function_accepts_the_generated_module(tmp_path: Path) -> None:
     out = tmp_path / "fal_openapi.py"
     example = PROJECT_ROOT / "examples" / "quickstart" / "openapi.yaml"
     assert run_cli("extract", "--file", example, "-o", out).code == 0
-    metadata = import_module(out).metadata
+    metadata = import_generated(out).metadata
 
     from fal.container import ContainerImage
 
@@ -53,7 +33,6 @@ def test_fal_function_accepts_the_generated_module(tmp_path: Path) -> None:
 
     assert run_server.options.host["metadata"] == metadata
     assert run_server.options.gateway["exposed_port"] == 8000
-    # Numbers come back as floats from a Struct; Python compares 28 == 28.0 as equal.
     assert struct_round_trip(metadata) == metadata
     assert metadata["openapi"]["paths"]["/generate"]["post"]["responses"]["200"]
 
@@ -68,5 +47,5 @@ def test_every_corpus_spec_survives_a_struct(tmp_path: Path, path: Path) -> None
     spec = load_document(FileSource(path).fetch())
     module = tmp_path / "fal_openapi.py"
     module.write_text(render_module(spec, source=path.name))
-    metadata = import_module(module).metadata
+    metadata = import_generated(module).metadata
     assert struct_round_trip(metadata) == metadata
