@@ -15,6 +15,7 @@ import pytest
 from openapi_meta.errors import SourceError, UsageError
 from openapi_meta.sources.app import AppSource, parse_target
 from tests.conftest import PROJECT_ROOT, run_cli
+from tests.processes import wait_gone
 
 APPS = PROJECT_ROOT / "tests" / "fixtures" / "apps"
 
@@ -135,25 +136,6 @@ def test_a_missing_app_dir_exits_2(tmp_path: Path) -> None:
     assert run.code == 2
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie still answers kill(0); it is dead for our purposes once it is reaped or a zombie.
-    status = Path(f"/proc/{pid}/status")
-    return status.exists() and "State:\tZ" not in status.read_text()
-
-
-def _wait_until_gone(pid: int, limit: float = 10.0) -> bool:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if not _alive(pid):
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_a_hanging_import_times_out_and_the_child_is_killed(tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
     env = {**os.environ, "HANG_PID_FILE": str(pid_file)}
@@ -167,7 +149,7 @@ def test_a_hanging_import_times_out_and_the_child_is_killed(tmp_path: Path) -> N
         os.environ.clear()
         os.environ.update(old)
     assert caught.value.exit_code == 3
-    assert _wait_until_gone(int(pid_file.read_text()))
+    assert wait_gone(int(pid_file.read_text()))
 
 
 def test_a_hanging_import_through_the_cli_exits_3(tmp_path: Path) -> None:
@@ -198,7 +180,7 @@ def test_sigterm_and_ctrl_c_kill_the_child(tmp_path: Path, signum: int, code: in
             cli.kill()
             cli.wait()
     assert cli.returncode == code, stderr
-    assert _wait_until_gone(child)
+    assert wait_gone(child)
 
 
 @pytest.mark.parametrize("app", ["fastapi_app:app", "fastapi_app.py:app"])

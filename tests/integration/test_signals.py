@@ -18,6 +18,7 @@ import pytest
 
 from openapi_meta.cleanup import PID_LABEL
 from tests.integration.images import HANGING_SPEC, RUN_LABEL, SLOW_START
+from tests.processes import alive, free_port
 
 EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
 HANG_GUARD = 60
@@ -42,14 +43,6 @@ def wait_until(condition, what: str) -> None:  # type: ignore[no-untyped-def]
     raise AssertionError(f"gave up waiting for {what}")
 
 
-def alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
 def containers_of(client: docker.DockerClient, pid: int) -> list[str]:
     """The containers the openapi-meta process `pid` started (other runs may share the engine).
 
@@ -57,12 +50,6 @@ def containers_of(client: docker.DockerClient, pid: int) -> list[str]:
     owner = f"{PID_LABEL}={socket.gethostname()}:{pid}"
     listed = client.containers.list(all=True, filters={"label": [RUN_LABEL, owner]}, sparse=True)
     return sorted(c.id for c in listed)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.slow

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from tests.integration.images import (
     TWO_PORTS,
     tool_containers,
 )
+from tests.processes import free_port
 
 READY_TIMEOUT = 30.0
 
@@ -188,12 +188,6 @@ def test_tool_containers_counts_the_run_label(docker_testbed: docker.DockerClien
     with started(docker_testbed, NO_SPEC, labels={RUN_LABEL: "testbed-check"}) as container:
         assert container.id in tool_containers(docker_testbed)
     assert container.id not in tool_containers()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager

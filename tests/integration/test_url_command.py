@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.images import DOCS_ONLY_APP, FASTAPI_APP
+from tests.processes import free_port, wait_gone
 
 PYTHON = sys.executable
 SPEC_V1 = {
@@ -39,30 +40,6 @@ def module_spec(path: Path) -> dict:
     namespace: dict = {}
     exec(compile(path.read_text(), str(path), "exec"), namespace)
     return namespace["metadata"]["openapi"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def alive(pid: int) -> bool:
-    """True while `pid` runs (a zombie nobody reaped counts as gone)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def wait_gone(pid: int, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not alive(pid):
-            return True
-        time.sleep(0.05)
-    return False
 
 
 class StaticSpecServer:
