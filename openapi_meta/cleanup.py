@@ -18,7 +18,7 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,19 @@ def shielded() -> Iterator[None]:
             signal.signal(signum, handler)
         if received:
             signal.raise_signal(received[0])
+
+
+def start_background_thread(target: Callable[[], object], name: str) -> threading.Thread:
+    """Start a daemon thread with SIGINT and SIGTERM blocked, which it keeps: the kernel then
+    hands those signals to the main thread, the only one that can cut its own blocking wait
+    short (a signal that lands in another thread leaves the main thread sleeping on)."""
+    thread = threading.Thread(target=target, name=name, daemon=True)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        thread.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    return thread
 
 
 def stop_process_group(process: subprocess.Popen[bytes], grace: float = TERM_GRACE) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import importlib
-import signal
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from openapi_meta.cleanup import start_background_thread
 from openapi_meta.config import Settings
 from openapi_meta.errors import InvalidSpecError
 from openapi_meta.findings import Finding
@@ -34,19 +33,6 @@ def _import_stages() -> None:
         importlib.import_module(name)
 
 
-def _start_warm_up() -> threading.Thread:
-    """Start the import thread with SIGINT and SIGTERM blocked, which it keeps: the kernel
-    then hands them to the main thread, the only one that can cut its own blocking wait short
-    (a signal that lands in another thread leaves the main thread sleeping on)."""
-    thread = threading.Thread(target=_import_stages, name="openapi-meta-imports", daemon=True)
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        thread.start()
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-    return thread
-
-
 @dataclass(frozen=True)
 class Extraction:
     """A valid 3.0.3 spec, where it came from, and what conversion noticed on the way."""
@@ -60,7 +46,7 @@ def run_pipeline(source: Source, *, settings: Settings | None = None) -> Extract
     """Fetch, load, convert, tidy, validate and lint; raises `InvalidSpecError` with every
     problem found. Without `settings`, tidy and lint run with their defaults."""
     settings = settings or Settings()
-    warm_up = _start_warm_up()
+    warm_up = start_background_thread(_import_stages, "openapi-meta-imports")
     raw = source.fetch()
     warm_up.join()
     from openapi_meta.convert import convert

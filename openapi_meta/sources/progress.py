@@ -14,6 +14,8 @@ import time
 from types import TracebackType
 from typing import TextIO
 
+from openapi_meta.cleanup import start_background_thread
+
 _FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
@@ -45,9 +47,7 @@ class Progress:
     def __enter__(self) -> Progress:
         self._started = time.monotonic()
         if self.animated:
-            self._thread = threading.Thread(target=self._spin, name="openapi-meta-spinner")
-            self._thread.daemon = True
-            self._thread.start()
+            self._thread = start_background_thread(self._spin, "openapi-meta-spinner")
         return self
 
     def __exit__(
