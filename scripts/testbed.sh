@@ -62,6 +62,18 @@ apt_install() {
 
 engine_answers() { docker info >/dev/null 2>&1; }
 
+# The PID of a running process named $1; a zombie (state Z) does not count.
+live_pid() {
+    local pid
+    for pid in $(pgrep -x "$1"); do
+        if [[ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]]; then
+            echo "$pid"
+            return 0
+        fi
+    done
+    return 1
+}
+
 ensure_engine() {
     mkdir -p "$CACHE"
     if engine_answers; then
@@ -82,18 +94,22 @@ ensure_engine() {
     if [[ $EUID -ne 0 ]]; then
         unavailable "dockerd is installed but not running, and we are not root to start it"
     fi
-    if ! pgrep -x dockerd >/dev/null; then
+    if ! live_pid dockerd >/dev/null; then
+        # A killed dockerd can stay behind as a zombie (PID 1 here need not reap), and its pid
+        # files still name it: dockerd would refuse to start ("pid file found").
+        rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
         log "engine: starting dockerd (log: ${CACHE#"$ROOT"/}/dockerd.log)"
         # setsid + nohup: dockerd outlives this script and the shell that ran it.
         setsid nohup dockerd --storage-driver=overlay2 >"$CACHE/dockerd.log" 2>&1 </dev/null &
     else
         log "engine: dockerd is running, waiting for it to answer"
     fi
-    local deadline=$((SECONDS + 60))
+    local started=$SECONDS deadline=$((SECONDS + 60))
     until engine_answers; do
-        if ((SECONDS >= deadline)); then
+        # A dockerd that died gives up at once (after a moment for it to exec at all).
+        if ((SECONDS >= deadline)) || { ((SECONDS - started >= 5)) && ! live_pid dockerd >/dev/null; }; then
             tail -n 20 "$CACHE/dockerd.log" >&2 2>/dev/null || true
-            unavailable "dockerd did not answer within 60 s (see ${CACHE#"$ROOT"/}/dockerd.log)"
+            unavailable "dockerd did not start or did not answer within 60 s (see ${CACHE#"$ROOT"/}/dockerd.log)"
         fi
         sleep 0.5
     done
