@@ -74,6 +74,25 @@ class Settings(BaseModel):
     build_args: tuple[str, ...] = ()
     keep_image: bool = False
 
+    # Python apps (--app); see openapi_meta.sources.app.
+    app_dir: Path | None = None
+    factory: bool = False
+    app_timeout: float = 60.0
+
+    # Tidy (openapi_meta.convert.tidy) and fal lint (openapi_meta.lint); each can be turned off.
+    server_url: str | None = None
+    drop_local_servers: bool = True
+    include_path: tuple[str, ...] = ()
+    exclude_path: tuple[str, ...] = ()
+    prune_components: bool = True
+    fal_order: bool = True
+    lint: bool = True
+
+    # External $refs (openapi_meta.document.refs): the folder file refs may not leave
+    # (default: the root spec's folder), and whether http(s) refs may be fetched.
+    ref_root: Path | None = None
+    allow_remote_refs: bool = False
+
     @model_validator(mode="after")
     def _live_options(self) -> Settings:
         for name, sep, example in (
@@ -106,25 +125,6 @@ class Settings(BaseModel):
                 names = ", ".join("--" + n.replace("_", "-") for n in given)
                 raise ValueError(f"{names}: only for --image and --build, not --{source}")
         return self
-
-    # Python apps (--app); see openapi_meta.sources.app.
-    app_dir: Path | None = None
-    factory: bool = False
-    app_timeout: float = 60.0
-
-    # Tidy (openapi_meta.convert.tidy) and fal lint (openapi_meta.lint); each can be turned off.
-    server_url: str | None = None
-    drop_local_servers: bool = True
-    include_path: tuple[str, ...] = ()
-    exclude_path: tuple[str, ...] = ()
-    prune_components: bool = True
-    fal_order: bool = True
-    lint: bool = True
-
-    # External $refs (openapi_meta.document.refs): the folder file refs may not leave
-    # (default: the root spec's folder), and whether http(s) refs may be fetched.
-    ref_root: Path | None = None
-    allow_remote_refs: bool = False
 
     @model_validator(mode="after")
     def _one_source(self) -> Settings:
