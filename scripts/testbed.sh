@@ -99,8 +99,10 @@ ensure_engine() {
         # files still name it: dockerd would refuse to start ("pid file found").
         rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
         log "engine: starting dockerd (log: ${CACHE#"$ROOT"/}/dockerd.log)"
-        # setsid + nohup: dockerd outlives this script and the shell that ran it.
-        setsid nohup dockerd --storage-driver=overlay2 >"$CACHE/dockerd.log" 2>&1 </dev/null &
+        # setsid + nohup: dockerd outlives this script and the shell that ran it. 9>&-: it must
+        # not inherit the lock's descriptor, or it would hold the lock for good and every later
+        # run of this script would wait on it.
+        setsid nohup dockerd --storage-driver=overlay2 >"$CACHE/dockerd.log" 2>&1 </dev/null 9>&- &
     else
         log "engine: dockerd is running, waiting for it to answer"
     fi
