@@ -34,9 +34,13 @@ _LIVE_OPTIONS = [
     click.option(
         "--header", "headers", multiple=True, help="'Name: value' sent with every request."
     ),
-    click.option("--env", multiple=True, help="KEY=VALUE for the server (repeatable)."),
     click.option(
-        "--env-file", type=click.Path(path_type=Path, dir_okay=False), help="KEY=VALUE lines."
+        "--env", multiple=True, help="KEY=VALUE for the server, or KEY for this shell's value."
+    ),
+    click.option(
+        "--env-file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="KEY=VALUE (or KEY) lines.",
     ),
     click.option(
         "--startup-timeout", type=float, help="Seconds to wait for the spec (default 300)."

@@ -95,8 +95,10 @@ class Settings(BaseModel):
 
     @model_validator(mode="after")
     def _live_options(self) -> Settings:
+        for item in self.env:  # KEY=VALUE, or a bare KEY: this machine's value, as in Docker
+            if not re.fullmatch(r"\s*[A-Za-z_][A-Za-z0-9_]*\s*(=.*)?", item, re.S):
+                raise ValueError(f"--env {item!r}: expected KEY=VALUE or KEY")
         for name, sep, example in (
-            ("env", "=", "KEY=VALUE"),
             ("build_args", "=", "KEY=VALUE"),
             ("headers", ":", "'Name: value'"),
         ):

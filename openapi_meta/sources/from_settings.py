@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from openapi_meta.config import Settings
@@ -14,8 +15,11 @@ DEFAULT_STARTUP_TIMEOUT = 300.0  # fal's own default for a server to come up
 def environment(env: tuple[str, ...], env_file: Path | None) -> tuple[tuple[str, str], ...]:
     """KEY=VALUE pairs: the --env-file lines first, then --env (which wins on a repeated key).
 
-    The file format is Docker's: one KEY=VALUE a line, `#` comments and blank lines skipped,
-    no quoting (a value is everything after the first `=`).
+    As with `docker run`: a bare `KEY` (in the file or in --env) passes this machine's value
+    of KEY, so a secret such as HF_TOKEN never has to be written on the command line; a KEY
+    that is not set here is an error rather than a variable silently missing in the server.
+    The file format is Docker's: one entry a line, `#` comments and blank lines skipped, no
+    quoting (a value is everything after the first `=`).
     """
     pairs: dict[str, str] = {}
     if env_file is not None:
@@ -27,14 +31,24 @@ def environment(env: tuple[str, ...], env_file: Path | None) -> tuple[tuple[str,
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
-            if "=" not in line or not line.split("=", 1)[0].strip():
-                raise UsageError(f"{env_file}:{number}: expected KEY=VALUE, got {line!r}")
-            key, value = line.split("=", 1)
-            pairs[key.strip()] = value
+            if not line.split("=", 1)[0].strip():
+                raise UsageError(f"{env_file}:{number}: expected KEY=VALUE or KEY, got {line!r}")
+            key, value = _entry(line, f"{env_file}:{number}")
+            pairs[key] = value
     for item in env:
-        key, value = item.split("=", 1)
-        pairs[key.strip()] = value
+        key, value = _entry(item, f"--env {item}")
+        pairs[key] = value
     return tuple(pairs.items())
+
+
+def _entry(item: str, where: str) -> tuple[str, str]:
+    if "=" in item:
+        key, value = item.split("=", 1)
+        return key.strip(), value
+    key = item.strip()
+    if key not in os.environ:
+        raise UsageError(f"{where}: {key} is not set here; give {key}=VALUE or export {key}")
+    return key, os.environ[key]
 
 
 def headers(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:

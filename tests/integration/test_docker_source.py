@@ -182,20 +182,29 @@ def test_fault_fixtures_give_exit_3_with_reason_and_logs(
     assert not (tmp_path / "fal_openapi.py").exists()
 
 
-def test_env_reaches_the_container(no_leftovers: docker.DockerClient, tmp_path: Path) -> None:
-    """--env and --cmd reach the container (and its output reaches the error message)."""
+def test_env_reaches_the_container(
+    no_leftovers: docker.DockerClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--env, --env-file and --cmd reach the container (and its output reaches the error
+    message); a bare KEY passes this machine's value, as `docker run -e KEY` does."""
+    monkeypatch.setenv("OPENAPI_META_TEST_TOKEN", "token from the host")
+    env_file = tmp_path / "server.env"
+    env_file.write_text("# comment\nFROM_FILE=file value\nOPENAPI_META_TEST_TOKEN\n")
     result = run_cli(
         "extract",
         "--image",
         DOCS_ONLY,
         "--env",
         "GREETING=hello from env",
+        "--env-file",
+        str(env_file),
         "--cmd",
-        "sh -c 'echo $GREETING; exit 7'",
+        "sh -c 'echo $GREETING / $FROM_FILE / $OPENAPI_META_TEST_TOKEN; exit 7'",
         cwd=tmp_path,
     )
     assert result.returncode == 3
-    assert "exited with code 7" in result.stderr and "hello from env" in result.stderr
+    assert "exited with code 7" in result.stderr
+    assert "hello from env / file value / token from the host" in result.stderr
 
 
 def test_pull_never_with_a_missing_image_is_exit_3(

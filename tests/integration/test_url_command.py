@@ -286,7 +286,12 @@ def test_command_fastapi_31_server(tmp_path: Path) -> None:
         (["--url", "http://x", "--header", "no-colon"], "expected 'Name: value'"),
         (["--image", "i", "--memory", "lots"], "--memory 'lots': expected a size"),
         (["--image", "i", "--gpus", "some"], "--gpus 'some': expected 'all' or a number"),
-        (["--image", "i", "--env", "NOEQ"], "--env 'NOEQ': expected KEY=VALUE"),
+        (["--image", "i", "--env", "=x"], "--env '=x': expected KEY=VALUE or KEY"),
+        (["--image", "i", "--env", "NOT SET"], "--env 'NOT SET': expected KEY=VALUE or KEY"),
+        (
+            ["--command", "true", "--port", "1", "--env", "OPENAPI_META_UNSET_VAR"],
+            "--env OPENAPI_META_UNSET_VAR: OPENAPI_META_UNSET_VAR is not set here",
+        ),
         (["--image", "i", "--port", "70000"], "port"),
     ],
 )
