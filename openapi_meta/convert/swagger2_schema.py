@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from openapi_meta.convert.swagger2_refs import Swagger2State
+from openapi_meta.convert.swagger2_refs import Swagger2State, local_ref
+from openapi_meta.document.pointer import unescape_token
 from openapi_meta.document.walk import SWAGGER_20, NodeType, Replace, walk
 from openapi_meta.findings import Level, join_pointer
 from openapi_meta.jsontypes import JSON, JSONObject
@@ -46,7 +47,7 @@ class _SchemaVisitor:
         if isinstance(node.get("discriminator"), str):
             # 2.0: the name of the property whose value is the subtype's definition name;
             # 3.0 says the same with an object (implicit mapping by schema name).
-            node["discriminator"] = {"propertyName": node["discriminator"]}
+            node["discriminator"] = _discriminator(node["discriminator"], pointer, state)
         if isinstance(node.get("items"), list):
             _tuple_items(node, pointer, state)
         kind = node.get("type")
@@ -60,6 +61,37 @@ class _SchemaVisitor:
             ref = node.pop("$ref")
             return Replace({"allOf": [{"$ref": ref}], **node})
         return None
+
+
+def _discriminator(property_name: str, pointer: str, state: Swagger2State) -> JSONObject:
+    """A 3.0 discriminator; subtypes whose definition was renamed get an explicit `mapping`,
+    since the values in the data are still the old names, which no longer name a schema."""
+    discriminator: JSONObject = {"propertyName": property_name}
+    renamed = {old: new for old, new in state.names.get("definitions", {}).items() if old != new}
+    base = unescape_token(pointer.split("/")[2]) if pointer.startswith("/definitions/") else None
+    if not renamed or base is None or pointer.count("/") != 2:
+        return discriminator
+    base_ref = "#/definitions/" + base
+    definitions = state.source.get("definitions")
+    mapping = {
+        old: local_ref("components", "schemas", new)
+        for old, new in renamed.items()
+        if isinstance(definitions, dict)
+        and isinstance(definitions.get(old), dict)
+        and any(
+            isinstance(part, dict) and part.get("$ref") == base_ref
+            for part in definitions[old].get("allOf") or ()
+        )
+    }
+    if mapping:
+        discriminator["mapping"] = mapping
+        state.report(
+            "swagger2-discriminator-mapping",
+            Level.INFO,
+            join_pointer(pointer, "discriminator"),
+            f"renamed subtypes mapped explicitly: {', '.join(sorted(mapping))}",
+        )
+    return discriminator
 
 
 def _nullable(node: JSONObject, pointer: str, state: Swagger2State) -> None:
