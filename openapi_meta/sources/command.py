@@ -23,7 +23,9 @@ from openapi_meta.sources.http import make_client
 from openapi_meta.sources.progress import Progress
 from openapi_meta.sources.readiness import wait_for_spec
 
-HOST = "127.0.0.1"
+# The command's server may listen on either loopback address ("localhost" is ::1 first for
+# Node 17+, for example); both are watched, and nothing else.
+HOSTS = ("127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class CommandSource:
     def fetch(self) -> RawDocument:
         if _port_answers(self.port):
             raise SourceError(
-                f"port {self.port} on {HOST} is already in use: another server would answer"
+                f"port {self.port} on localhost is already in use: another server would answer"
                 " instead of your command; stop it or pick another --port"
             )
         progress = Progress(quiet=self.quiet)
@@ -58,7 +60,7 @@ class CommandSource:
                 with progress:
                     found = wait_for_spec(
                         client,
-                        f"http://{HOST}:{self.port}/",
+                        tuple(f"http://{_url_host(h)}:{self.port}/" for h in HOSTS),
                         watched=_Process(process, log, "the command"),
                         timeout=self.startup_timeout,
                         spec_path=self.spec_path,
@@ -113,6 +115,11 @@ def tail(log: IO[bytes], lines: int, *, window: int = 64 * 1024) -> str:
 
 
 def _port_answers(port: int) -> bool:
-    with contextlib.suppress(OSError), socket.create_connection((HOST, port), timeout=0.2):
-        return True
+    for host in HOSTS:
+        with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.2):
+            return True
     return False
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

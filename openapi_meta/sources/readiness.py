@@ -42,24 +42,30 @@ class Watched(Protocol):
 
 def wait_for_spec(
     client: httpx.Client,
-    base_url: str,
+    base_url: str | tuple[str, ...],
     *,
     watched: Watched | None,
     timeout: float,
     spec_path: str | None = None,
     progress: Progress | None = None,
 ) -> FoundSpec:
-    """Discover the spec at `base_url`, retrying while the server is not up yet."""
+    """Discover the spec at `base_url`, retrying while the server is not up yet.
+
+    Several base URLs are tried in turn on each attempt (the same port on 127.0.0.1 and on
+    [::1]: a server that listens on "localhost" may have picked either); the first one that
+    answers at all is where the spec is looked for.
+    """
+    candidates = (base_url,) if isinstance(base_url, str) else base_url
     started = time.monotonic()
     deadline = started + timeout
     delay = FIRST_DELAY
     first_answer: float | None = None
     if progress is not None:
-        progress.status(f"waiting for {watched.description if watched else base_url}")
+        progress.status(f"waiting for {watched.description if watched else candidates[0]}")
     while True:
         check_alive(watched)
         try:
-            return discover(client, base_url, spec_path=spec_path, deadline=deadline)
+            return _discover_any(client, candidates, spec_path=spec_path, deadline=deadline)
         except Unreachable as exc:
             last: SourceError = exc
         except NoSpec as exc:
@@ -78,6 +84,18 @@ def wait_for_spec(
             ) from last
         time.sleep(delay)
         delay = min(max((time.monotonic() - started) * 0.1, FIRST_DELAY), MAX_DELAY)
+
+
+def _discover_any(
+    client: httpx.Client, candidates: tuple[str, ...], *, spec_path: str | None, deadline: float
+) -> FoundSpec:
+    """`discover` at the first candidate that answers; `Unreachable` when none does."""
+    for url in candidates[:-1]:
+        try:
+            return discover(client, url, spec_path=spec_path, deadline=deadline)
+        except Unreachable:
+            continue
+    return discover(client, candidates[-1], spec_path=spec_path, deadline=deadline)
 
 
 def check_alive(watched: Watched | None) -> None:

@@ -184,6 +184,19 @@ def test_command_extract_and_check(tmp_path: Path) -> None:
     assert run_cli("check", *args, "--module", str(module), cwd=tmp_path).returncode == 0
 
 
+def test_command_server_on_ipv6_loopback_only(tmp_path: Path) -> None:
+    """A server that took "localhost" as ::1 (Node 17+ does) is found there too."""
+    port = free_port()
+    site = tmp_path / "site"
+    site.mkdir()
+    spec = {"openapi": "3.0.3", "info": {"title": "v6", "version": "1"}, "paths": {"/v6": {}}}
+    (site / "openapi.json").write_text(json.dumps(spec))
+    command = f"exec {PYTHON} -m http.server {port} --bind ::1 --directory {site}"
+    result = run_cli("extract", "--command", command, "--port", str(port), "-o", "-", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert '"/v6"' in result.stdout
+
+
 def test_command_process_group_is_stopped(tmp_path: Path) -> None:
     """A background child of the command (a worker, a reloader) goes too."""
     port = free_port()
