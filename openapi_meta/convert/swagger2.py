@@ -26,6 +26,7 @@ from openapi_meta.convert.swagger2_params import (
     body_request_body,
     convert_parameter,
     copy_extensions,
+    report_unknown_fields,
 )
 from openapi_meta.convert.swagger2_paths import convert_paths, media_types, server_url
 from openapi_meta.convert.swagger2_refs import Swagger2State
@@ -125,14 +126,7 @@ def _upgrade(
     if components:
         result["components"] = components
     copy_extensions(source, result)
-    for key in source:
-        if key not in _TOP_LEVEL and not key.startswith("x-"):
-            state.report(
-                "swagger2-unknown-field",
-                Level.WARNING,
-                join_pointer("", key),
-                f"{key!r} is not a Swagger 2.0 top-level field; dropped",
-            )
+    report_unknown_fields(source, _TOP_LEVEL, "", "top-level", state, handled_elsewhere=())
     return result, state.origins.pointer_map(result) if state.origins is not None else None
 
 

@@ -374,11 +374,20 @@ def form_request_body(
 
 
 def report_unknown_fields(
-    node: JSONObject, known: set[str], pointer: str, what: str, state: Swagger2State
+    node: JSONObject,
+    known: set[str],
+    pointer: str,
+    what: str,
+    state: Swagger2State,
+    *,
+    handled_elsewhere: tuple[str, ...] = ("schema", "$ref"),
 ) -> None:
-    """A finding for each field 2.0 does not define here (3.0 would reject it); they are dropped."""
+    """A finding for each field 2.0 does not define here (3.0 would reject it); they are dropped.
+
+    `handled_elsewhere`: fields the caller converts itself (a parameter's `schema`, a `$ref`).
+    """
     for key in node:
-        if key not in known and not is_extension(key) and key not in ("schema", "$ref"):
+        if key not in known and not is_extension(key) and key not in handled_elsewhere:
             state.report(
                 "swagger2-unknown-field",
                 Level.WARNING,

@@ -19,6 +19,7 @@ from openapi_meta.convert.swagger2_params import (
     convert_parameter,
     copy_extensions,
     form_request_body,
+    report_unknown_fields,
 )
 from openapi_meta.convert.swagger2_refs import Swagger2State, parse_local_ref
 from openapi_meta.convert.swagger2_responses import convert_response
@@ -233,14 +234,9 @@ def _convert_operation(
     if servers:
         result["servers"] = servers
     copy_extensions(operation, result)
-    for key in operation:
-        if key not in _OPERATION_KNOWN and not key.startswith("x-"):
-            state.report(
-                "swagger2-unknown-field",
-                Level.WARNING,
-                join_pointer(pointer, key),
-                f"{key!r} is not a Swagger 2.0 operation field; dropped",
-            )
+    report_unknown_fields(
+        operation, _OPERATION_KNOWN, pointer, "operation", state, handled_elsewhere=()
+    )
     return result
 
 
