@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import docker
@@ -43,6 +44,23 @@ def wait_until(condition, what: str) -> None:  # type: ignore[no-untyped-def]
     raise AssertionError(f"gave up waiting for {what}")
 
 
+def interrupt(
+    process: subprocess.Popen[str], signum: signal.Signals, *, once: Callable[[], object]
+) -> None:
+    """Send `signum` once `once()` returns; the process must exit with the signal's code and
+    no traceback (and is killed if it does not exit at all)."""
+    try:
+        once()
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=HANG_GUARD)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == EXIT_CODES[signum], stderr
+    assert "Traceback" not in stderr
+
+
 def containers_of(client: docker.DockerClient, pid: int) -> list[str]:
     """The containers the openapi-meta process `pid` started (other runs may share the engine).
 
@@ -59,17 +77,12 @@ def test_signal_during_container_wait_removes_the_container(
     image: str, signum: signal.Signals, docker_testbed: docker.DockerClient, tmp_path: Path
 ) -> None:
     process = start_cli("--image", image, cwd=tmp_path)
-    try:
+
+    def in_the_wait() -> None:
         wait_until(lambda: containers_of(docker_testbed, process.pid), "the container")
         time.sleep(0.3)  # into the readiness wait
-        process.send_signal(signum)
-        _, stderr = process.communicate(timeout=HANG_GUARD)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == EXIT_CODES[signum], stderr
-    assert "Traceback" not in stderr
+
+    interrupt(process, signum, once=in_the_wait)
     assert containers_of(docker_testbed, process.pid) == []
 
 
@@ -82,16 +95,13 @@ def test_signal_during_command_wait_stops_the_process_group(
     # A shell with a background child, neither ever serving: the wait goes on until signalled.
     command = f"sleep 300 & echo $! > {child_pid}; echo $$ > {server_pid}; sleep 300"
     process = start_cli("--command", command, "--port", str(free_port()), cwd=tmp_path)
-    try:
-        wait_until(lambda: server_pid.is_file() and server_pid.read_text().strip(), "the pid")
-        process.send_signal(signum)
-        _, stderr = process.communicate(timeout=HANG_GUARD)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == EXIT_CODES[signum], stderr
-    assert "Traceback" not in stderr
+    interrupt(
+        process,
+        signum,
+        once=lambda: wait_until(
+            lambda: server_pid.is_file() and server_pid.read_text().strip(), "the pid"
+        ),
+    )
     for pid_file in (server_pid, child_pid):
         pid = int(pid_file.read_text())
         wait_until(lambda pid=pid: not alive(pid), f"pid {pid} to go")
