@@ -35,16 +35,6 @@ class Finding:
         return data
 
 
-def escape_pointer_token(token: str | int) -> str:
-    """Escape one reference token for a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`)."""
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
-def join_pointer(pointer: str, *tokens: str | int) -> str:
-    """Append reference tokens to a JSON pointer."""
-    return pointer + "".join("/" + escape_pointer_token(t) for t in tokens)
-
-
 def render_findings(findings: Iterable[Finding], *, verbose: bool = False) -> str:
     """Text for stderr: every finding when `verbose`, otherwise a count per code and level."""
     findings = list(findings)

@@ -22,7 +22,8 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from openapi_meta.findings import Finding, Level, join_pointer
+from openapi_meta.document.pointer import PointerError, join_pointer, resolve_ref
+from openapi_meta.findings import Finding, Level
 from openapi_meta.jsontypes import JSONObject
 
 GRPC_MESSAGE_LIMIT = 4 * 1024 * 1024
@@ -171,10 +172,8 @@ def _resolve(spec: JSONObject, node: Any, depth: int = 0) -> Any:
     ref = node.get("$ref") if isinstance(node, dict) else None
     if not isinstance(ref, str) or not ref.startswith("#/") or depth > 8:
         return node
-    target: Any = spec
-    for token in ref[2:].split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        if not isinstance(target, dict) or token not in target:
-            return node
-        target = target[token]
+    try:
+        target = resolve_ref(spec, ref)
+    except PointerError:
+        return node
     return _resolve(spec, target, depth + 1) if isinstance(target, dict) else node

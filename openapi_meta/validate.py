@@ -44,7 +44,6 @@ from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import jsonschema_rs
 from jsonschema import Draft4Validator
@@ -57,8 +56,15 @@ from openapi_schema_validator._regex import is_valid_regex
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from openapi_meta.document.pointer import (
+    PointerError,
+    escape_token,
+    join_pointer,
+    parse_fragment,
+    resolve,
+)
 from openapi_meta.document.walk import OPENAPI_30, walk
-from openapi_meta.findings import Finding, Level, escape_pointer_token
+from openapi_meta.findings import Finding, Level
 from openapi_meta.jsontypes import JSON, JSONObject
 
 __all__ = ["validate"]
@@ -230,23 +236,16 @@ class _SemanticChecker:
                 f"$ref {ref!r} points outside this document: external references must be"
                 " bundled before validation"
             )
-        fragment = unquote(ref[1:])
-        if fragment and not fragment.startswith("/"):
-            raise _Unresolvable(f"$ref {ref!r} is not a JSON pointer (#/...)")
-        node: Any = self.document
-        tokens: list[str | int] = []
-        for raw in fragment.split("/")[1:]:
-            token = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-                tokens.append(token)
-            elif isinstance(node, list) and raw.isdigit() and int(raw) < len(node):
-                node = node[int(raw)]
-                tokens.append(int(raw))
-            else:
-                where = _pointer("", tokens) or "the document root"
-                raise _Unresolvable(f"$ref {ref!r} does not resolve: {where} has no {token!r}")
-        self.targets[ref] = (node, _pointer("", tokens))
+        try:
+            tokens = parse_fragment(ref[1:])
+        except PointerError:
+            raise _Unresolvable(f"$ref {ref!r} is not a JSON pointer (#/...)") from None
+        try:
+            node = resolve(self.document, tokens)
+        except PointerError as exc:
+            where = join_pointer("", *tokens[: exc.depth]) or "the document root"
+            raise _Unresolvable(f"$ref {ref!r} does not resolve: at {where}, {exc}") from None
+        self.targets[ref] = (node, join_pointer("", *tokens))
         return self.targets[ref]
 
     def child(self, node: Any, pointer: str, key: str) -> tuple[Any, str] | None:
@@ -515,7 +514,7 @@ class _SemanticChecker:
 
 
 def _join(pointer: str, token: str | int) -> str:
-    return f"{pointer}/{escape_pointer_token(token)}"
+    return f"{pointer}/{escape_token(token)}"
 
 
 def _pointer(pointer: str, tokens: Iterable[Any]) -> str:

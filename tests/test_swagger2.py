@@ -20,7 +20,7 @@ from openapi_spec_validator import OpenAPIV30SpecValidator
 from openapi_meta.convert import ConversionContext, convert
 from openapi_meta.convert.swagger2 import upgrade_swagger2, upgrade_swagger2_traced
 from openapi_meta.document.load import parse_text
-from openapi_meta.document.walk import resolve_pointer
+from openapi_meta.document.pointer import PointerError, resolve_pointer
 from openapi_meta.errors import DocumentError
 from tests.conftest import corpus_files, requires_corpus
 
@@ -126,7 +126,7 @@ def test_every_finding_on_a_2_0_document_names_a_place_in_that_document(path: Pa
     for finding in result.findings:
         try:
             resolve_pointer(document, finding.pointer)
-        except KeyError:
+        except PointerError:
             pytest.fail(f"{finding.code} names {finding.pointer}, which is not in the input")
     assert len(set(result.findings)) == len(result.findings), "a finding is repeated"
 

@@ -9,7 +9,6 @@ from openapi_meta.document.walk import (
     SKIP,
     SWAGGER_20,
     Replace,
-    resolve_pointer,
     table_for_version,
     walk,
 )
@@ -161,11 +160,6 @@ def test_swagger2_and_30_tables() -> None:
     assert table_for_version("3.0.3") is OPENAPI_30
     assert "$defs" not in OPENAPI_30["Schema"].fields
     assert "webhooks" in OPENAPI_31["Root"].fields
-
-
-def test_resolve_pointer() -> None:
-    assert resolve_pointer(DOC, "#/components/parameters/Id")["name"] == "id"
-    assert resolve_pointer(DOC, "/paths/~1a~1{id}/get/parameters/0/name") == "q"
 
 
 def test_references_in_example_positions_are_visited() -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from openapi_meta.document.walk import copy_tree, resolve_pointer
+from openapi_meta.document.pointer import PointerError, resolve_ref
+from openapi_meta.document.walk import copy_tree
 from openapi_meta.errors import DocumentError
 from openapi_meta.findings import Level
 
@@ -33,8 +34,8 @@ class PathItems:
                     raise DocumentError(f"{pointer}: circular path item reference {ref}")
                 seen.add(ref)
                 try:
-                    target = resolve_pointer(document, ref)
-                except KeyError:
+                    target = resolve_ref(document, ref)
+                except PointerError:
                     raise DocumentError(
                         f"{pointer}: $ref {ref} points at no path item in this document"
                     ) from None

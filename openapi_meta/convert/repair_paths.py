@@ -12,15 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from openapi_meta.document.walk import resolve_pointer
-from openapi_meta.findings import Level, join_pointer
+from openapi_meta.document.pointer import PointerError, join_pointer, resolve_ref, unescape_token
+from openapi_meta.findings import Level
 
 _TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 _OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-
-
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
 
 
 class RepairPaths:
@@ -34,8 +30,8 @@ class RepairPaths:
             if type(ref) is not str or not ref.startswith("#"):
                 break
             try:
-                parameter = resolve_pointer(self.document, ref)
-            except KeyError:
+                parameter = resolve_ref(self.document, ref)
+            except PointerError:
                 return None
             ref = parameter.get("$ref") if type(parameter) is dict else None
         return parameter if type(parameter) is dict else None
@@ -52,7 +48,7 @@ class RepairPaths:
     def leave_PathItem(self, node: Any, pointer: str, node_type: object) -> None:
         if not pointer.startswith("/paths/") or pointer.count("/") != 2:
             return
-        template = set(_TEMPLATE.findall(_unescape(pointer[len("/paths/") :])))
+        template = set(_TEMPLATE.findall(unescape_token(pointer[len("/paths/") :])))
         shared = self._path_names(node.get("parameters"))
         self._drop_unknown(node, pointer, shared, template)
         shared_names = set(self._path_names(node.get("parameters")).values())

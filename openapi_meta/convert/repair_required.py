@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from openapi_meta.findings import Level, join_pointer
+from openapi_meta.document.pointer import join_pointer
+from openapi_meta.findings import Level
 
 
 class RepairRequired:

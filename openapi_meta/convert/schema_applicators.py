@@ -17,8 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from openapi_meta.convert._schema import SUBSCHEMA_LIST, SUBSCHEMA_MAP, SUBSCHEMA_ONE
+from openapi_meta.document.pointer import join_pointer
 from openapi_meta.document.walk import copy_tree
-from openapi_meta.findings import Level, join_pointer
+from openapi_meta.findings import Level
 
 _OWN_BOOLEANS = ("additionalProperties", "items", "unevaluatedProperties")
 _APPLICATORS = ("allOf", "anyOf", "oneOf", "not", "$ref", "if", "dependentSchemas")

@@ -12,8 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from openapi_meta.document.walk import resolve_pointer
-from openapi_meta.findings import Level, escape_pointer_token, join_pointer
+from openapi_meta.document.pointer import (
+    PointerError,
+    escape_token,
+    join_pointer,
+    resolve_ref,
+    unescape_token,
+)
+from openapi_meta.findings import Level
 
 _DEFS = ("$defs", "definitions")
 
@@ -41,8 +47,8 @@ class SchemaDefs:
             return
         target = ref[1:]
         try:
-            resolve_pointer(self.document, target)
-        except KeyError:
+            resolve_ref(self.document, ref)
+        except PointerError:
             target = self._lexical(target) or target
         self.refs.append((node, target))
 
@@ -52,7 +58,7 @@ class SchemaDefs:
             head = f"/{keyword}/"
             if not target.startswith(head):
                 continue
-            name = target[len(head) :].split("/", 1)[0].replace("~1", "/").replace("~0", "~")
+            name = unescape_token(target[len(head) :].split("/", 1)[0])
             for owner_pointer, owner in reversed(self.owners):
                 if type(owner.get(keyword)) is dict and name in owner[keyword]:
                     return owner_pointer + target
@@ -88,7 +94,7 @@ class SchemaDefs:
             if new_name not in schemas:
                 schemas[new_name] = schema
                 taken.add(new_name)
-            renamed[origin] = "/components/schemas/" + escape_pointer_token(new_name)
+            renamed[origin] = "/components/schemas/" + escape_token(new_name)
             self.context.report(
                 "defs-moved",
                 Level.INFO,

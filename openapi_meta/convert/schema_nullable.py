@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from openapi_meta.convert._schema import is_bare_ref, is_null_only, null_only
-from openapi_meta.findings import Level, join_pointer
+from openapi_meta.document.pointer import join_pointer
+from openapi_meta.findings import Level
 
 
 class SchemaNullable:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from openapi_meta.convert._schema import null_only
-from openapi_meta.findings import Level, join_pointer
+from openapi_meta.document.pointer import join_pointer
+from openapi_meta.findings import Level
 
 # Keywords that only make sense next to one type; they move into that type's anyOf member
 # (`items` must sit next to `type: array` in 3.0).

@@ -33,9 +33,10 @@ from openapi_meta.convert.swagger2_refs import Swagger2State
 from openapi_meta.convert.swagger2_responses import convert_response
 from openapi_meta.convert.swagger2_schema import upgrade_schemas
 from openapi_meta.convert.swagger2_security import convert_security_scheme
+from openapi_meta.document.pointer import join_pointer
 from openapi_meta.document.walk import copy_tree
 from openapi_meta.errors import DocumentError
-from openapi_meta.findings import Level, join_pointer
+from openapi_meta.findings import Level
 from openapi_meta.jsontypes import JSON, JSONObject
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from openapi_meta.findings import escape_pointer_token
+from openapi_meta.document.pointer import escape_token
 from openapi_meta.jsontypes import JSON
 
 
@@ -36,7 +36,7 @@ class Origins:
             node, here = stack.pop()
             if isinstance(node, dict):
                 self.record(node, here)
-                stack.extend((v, f"{here}/{escape_pointer_token(k)}") for k, v in node.items())
+                stack.extend((v, f"{here}/{escape_token(k)}") for k, v in node.items())
             elif isinstance(node, list):
                 self.record(node, here)
                 stack.extend((v, f"{here}/{i}") for i, v in enumerate(node))
@@ -51,7 +51,7 @@ class Origins:
                 origin = self.pointers.get(id(node))
                 if origin is not None:
                     table[here] = origin
-                stack.extend((v, f"{here}/{escape_pointer_token(k)}") for k, v in node.items())
+                stack.extend((v, f"{here}/{escape_token(k)}") for k, v in node.items())
             elif isinstance(node, list):
                 origin = self.pointers.get(id(node))
                 if origin is not None:

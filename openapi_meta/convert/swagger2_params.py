@@ -15,8 +15,9 @@ import copy
 
 from openapi_meta.convert.swagger2_refs import Swagger2State
 from openapi_meta.convert.swagger2_schema import upgrade_schema
+from openapi_meta.document.pointer import join_pointer
 from openapi_meta.errors import DocumentError
-from openapi_meta.findings import Level, join_pointer
+from openapi_meta.findings import Level
 from openapi_meta.jsontypes import JSON, JSONObject
 
 # Fields a 2.0 Parameter / Header / Items object shares with JSON Schema.

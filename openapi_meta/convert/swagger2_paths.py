@@ -21,9 +21,10 @@ from openapi_meta.convert.swagger2_params import (
     form_request_body,
     report_unknown_fields,
 )
-from openapi_meta.convert.swagger2_refs import Swagger2State, parse_local_ref
+from openapi_meta.convert.swagger2_refs import Swagger2State
 from openapi_meta.convert.swagger2_responses import convert_response
-from openapi_meta.findings import Level, join_pointer
+from openapi_meta.document.pointer import join_pointer, parse_local_ref
+from openapi_meta.findings import Level
 from openapi_meta.jsontypes import JSON, JSONObject
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch")

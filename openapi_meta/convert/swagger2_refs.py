@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import quote, unquote
 
 from openapi_meta.convert.swagger2_origins import Origins
-from openapi_meta.findings import Level, escape_pointer_token, join_pointer
+from openapi_meta.document.pointer import fragment_ref, join_pointer, parse_local_ref
+from openapi_meta.findings import Level
 from openapi_meta.jsontypes import JSON, JSONObject
 
 if TYPE_CHECKING:
@@ -32,21 +32,6 @@ SECTIONS = {
     "responses": "responses",
     "securityDefinitions": "securitySchemes",
 }
-
-
-def parse_local_ref(ref: str) -> list[str] | None:
-    """The decoded reference tokens of a local `#/...` ref, or None for any other ref."""
-    if not ref.startswith("#/") and ref != "#":
-        return None
-    tokens = ref[2:].split("/") if ref != "#" else []
-    return [unquote(t).replace("~1", "/").replace("~0", "~") for t in tokens]
-
-
-def local_ref(*tokens: str) -> str:
-    """A local `#/...` ref to the given (unescaped) tokens, URI-safe."""
-    return "#" + "".join(
-        "/" + quote(escape_pointer_token(t), safe="~!$&'()*+,;=:@") for t in tokens
-    )
 
 
 @dataclass
@@ -153,7 +138,7 @@ class Swagger2State:
                         " request body; the ref is kept as it was",
                     )
                     return ref
-            return local_ref("components", target, self.new_name(section, name), *rest)
+            return fragment_ref(["components", target, self.new_name(section, name), *rest])
         self.report(
             "swagger2-ref-unmapped",
             Level.WARNING,

@@ -17,8 +17,9 @@ from openapi_meta.convert.swagger2_params import (
     items_to_schema,
     report_unknown_fields,
 )
-from openapi_meta.convert.swagger2_refs import Swagger2State, parse_local_ref
-from openapi_meta.findings import Level, join_pointer
+from openapi_meta.convert.swagger2_refs import Swagger2State
+from openapi_meta.document.pointer import join_pointer, parse_local_ref
+from openapi_meta.findings import Level
 from openapi_meta.jsontypes import JSON, JSONObject
 
 _RESPONSE_FIELDS = {"description", "schema", "headers", "examples"}

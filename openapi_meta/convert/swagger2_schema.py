@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from openapi_meta.convert.swagger2_refs import Swagger2State, local_ref
-from openapi_meta.document.pointer import unescape_token
+from openapi_meta.convert.swagger2_refs import Swagger2State
+from openapi_meta.document.pointer import fragment_ref, join_pointer, unescape_token
 from openapi_meta.document.walk import SWAGGER_20, NodeType, Replace, walk
-from openapi_meta.findings import Level, join_pointer
+from openapi_meta.findings import Level
 from openapi_meta.jsontypes import JSON, JSONObject
 
 
@@ -74,7 +74,7 @@ def _discriminator(property_name: str, pointer: str, state: Swagger2State) -> JS
     base_ref = "#/definitions/" + base
     definitions = state.source.get("definitions")
     mapping = {
-        old: local_ref("components", "schemas", new)
+        old: fragment_ref(["components", "schemas", new])
         for old, new in renamed.items()
         if isinstance(definitions, dict)
         and isinstance(definitions.get(old), dict)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from openapi_meta.convert.swagger2_params import copy_extensions, report_unknown_fields
 from openapi_meta.convert.swagger2_refs import Swagger2State
-from openapi_meta.findings import Level, join_pointer
+from openapi_meta.document.pointer import join_pointer
+from openapi_meta.findings import Level
 from openapi_meta.jsontypes import JSONObject
 
 # 2.0 flow → (3.0 flow name, the URL fields that flow has).

@@ -23,8 +23,9 @@ from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import urlsplit
 
+from openapi_meta.document.pointer import join_pointer, unescape_token
 from openapi_meta.document.walk import OPENAPI_30, copy_tree, walk
-from openapi_meta.findings import Finding, Level, join_pointer
+from openapi_meta.findings import Finding, Level
 from openapi_meta.jsontypes import JSONObject
 
 _OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -255,7 +256,7 @@ class _References:
     def _add(self, pointer: str, ref: Any) -> None:
         match = _COMPONENT_REF.match(ref) if isinstance(ref, str) else None
         if match:
-            target = (_unescape(match[1]), _unescape(match[2]))
+            target = (unescape_token(match[1]), unescape_token(match[2]))
             self.edges.setdefault(_owner(pointer), set()).add(target)
 
     def visit_Reference(self, node: dict[str, Any], pointer: str, node_type: object) -> None:
@@ -286,12 +287,8 @@ def reachable_components(document: JSONObject) -> set[tuple[str, str]]:
 def _owner(pointer: str) -> tuple[str, str] | None:
     tokens = pointer.split("/")
     if len(tokens) >= 4 and tokens[1] == "components":
-        return _unescape(tokens[2]), _unescape(tokens[3])
+        return unescape_token(tokens[2]), unescape_token(tokens[3])
     return None
-
-
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
 
 
 def mark_order(document: JSONObject) -> None:

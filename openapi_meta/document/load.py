@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
+from openapi_meta.document.pointer import join_pointer
 from openapi_meta.errors import DocumentError
-from openapi_meta.findings import join_pointer
 from openapi_meta.jsontypes import JSONObject
 from openapi_meta.limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_EXPANDED_NODES
 from openapi_meta.sources import RawDocument

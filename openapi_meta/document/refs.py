@@ -43,13 +43,14 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from openapi_meta.document.load import parse_text
 from openapi_meta.document.pointer import (
     PointerError,
+    join_pointer,
     parse_fragment,
-    resolve_pointer,
+    resolve,
     unescape_token,
 )
 from openapi_meta.document.walk import OPENAPI_30, OPENAPI_31, SWAGGER_20, NodeType, TypeTable
 from openapi_meta.errors import DocumentError, SourceError
-from openapi_meta.findings import Level, join_pointer
+from openapi_meta.findings import Level
 from openapi_meta.jsontypes import JSON, JSONObject
 from openapi_meta.limits import MAX_DOCUMENT_BYTES
 
@@ -529,7 +530,7 @@ class _Bundler:
     ) -> JSON:
         data = self.data(target_doc, ref, doc, pointer)
         try:
-            return resolve_pointer(data, tokens)
+            return resolve(data, tokens)
         except PointerError as exc:
             raise DocumentError(
                 f"{_where(doc, pointer)}: $ref {ref!r}: {target_doc.name} has no"
@@ -574,7 +575,7 @@ class _Bundler:
             if tuple(tokens) in checked:
                 continue
             try:
-                resolve_pointer(self.root, tokens)
+                resolve(self.root, tokens)
                 checked.add(tuple(tokens))
             except PointerError as exc:
                 if lexical and tokens[0] in _DEFS and _enclosing(self.root, tokens, pointer):
@@ -609,7 +610,7 @@ def _table_for(document: JSONObject) -> tuple[TypeTable, dict[str, tuple[str, ..
 
 def _resolves(data: JSON, tokens: list[str]) -> bool:
     try:
-        resolve_pointer(data, tokens)
+        resolve(data, tokens)
     except PointerError:
         return False
     return True

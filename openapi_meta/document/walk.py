@@ -37,7 +37,7 @@ sibling keywords there; elsewhere a Reference Object has no children and is visi
 a Reference. Rewrite schemas in `leave_Schema`: the children are then already walked with
 their input pointers, so a rewrite never shifts the pointers of findings below it.
 
-The walker does not resolve references; `resolve_pointer` looks one up in a document.
+The walker does not resolve references (`openapi_meta.document.pointer` does).
 `copy_tree(value)` is a fast deep copy of a JSON tree (about twice as fast as `copy.deepcopy`
 on the GitHub description); work on a copy, never on the caller's document. A
 subtree whose types no visitor handles is not descended into, which keeps a walk of the
@@ -52,6 +52,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from openapi_meta.document.pointer import escape_token
 from openapi_meta.jsontypes import JSON
 
 __all__ = [
@@ -65,7 +66,6 @@ __all__ = [
     "Replace",
     "TypeTable",
     "copy_tree",
-    "resolve_pointer",
     "table_for_version",
     "walk",
 ]
@@ -303,12 +303,6 @@ def table_for_version(version: str) -> TypeTable:
     raise ValueError(f"no type table for OpenAPI version {version!r}")
 
 
-def _escape(token: str) -> str:
-    if "~" in token or "/" in token:
-        return token.replace("~", "~0").replace("/", "~1")
-    return token
-
-
 def copy_tree(value: JSON) -> JSON:
     """A deep copy of a JSON tree: new dicts and lists, shared immutable leaves."""
     kind = type(value)
@@ -317,24 +311,6 @@ def copy_tree(value: JSON) -> JSON:
     if kind is list:
         return [copy_tree(v) for v in value]
     return value
-
-
-def resolve_pointer(document: JSON, pointer: str) -> JSON:
-    """The value at `pointer` (RFC 6901, "" or "#/..." accepted); KeyError when absent."""
-    if pointer.startswith("#"):
-        pointer = pointer[1:]
-    node = document
-    if not pointer:
-        return node
-    for raw in pointer[1:].split("/"):
-        token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            raise KeyError(pointer)
-    return node
 
 
 Handler = Callable[[Any, str, NodeType], Any]
@@ -451,7 +427,7 @@ class _Walker:
                     continue
                 if type(value) is not dict:
                     continue
-                action = self.visit(value, types[entries], pointer + "/" + _escape(key))
+                action = self.visit(value, types[entries], pointer + "/" + escape_token(key))
                 if action is REMOVE:
                     removed.append(key)
                 elif action is not None:
@@ -462,7 +438,7 @@ class _Walker:
                 continue
             kind = spec.kind
             bool_ok = spec.type == "Schema"
-            here = pointer + "/" + _escape(key)
+            here = pointer + "/" + escape_token(key)
             if kind == "one" or (kind == "one_or_list" and type(value) is not list):
                 if type(value) is not dict and not (bool_ok and type(value) is bool):
                     continue
@@ -478,7 +454,7 @@ class _Walker:
                 for name, item in list(value.items()):
                     if type(item) is not dict and not (bool_ok and type(item) is bool):
                         continue
-                    action = self.visit(item, child_type, here + "/" + _escape(name))
+                    action = self.visit(item, child_type, here + "/" + escape_token(name))
                     if action is REMOVE:
                         gone.append(name)
                     elif action is not None:
