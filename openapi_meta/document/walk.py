@@ -8,11 +8,12 @@ opaque data and are never walked into.
 
 API
 ---
-Tables: `SWAGGER_20`, `OPENAPI_30`, `OPENAPI_31` (each a `TypeTable`: name → `NodeType`; the
-root type is `"Root"`), `table_for_version("3.1.0")`. A `NodeType` has `name`, `fields`
-(field name → `Field(kind, type)`, kind one of "one", "map", "list", "one_or_list") and
-`entries` (the type of every non-`x-` value of a map-like object: `Paths`, `Responses`,
-`Callback`).
+Tables: `SWAGGER_20`, `OPENAPI_30`, `OPENAPI_31`, `OPENAPI_32` (each a `TypeTable`: name →
+`NodeType`; the root type is `"Root"`), `table_for_version("3.1.0")`. A `NodeType` has
+`name`, `fields` (field name → `Field(kind, type)`, kind one of "one", "map", "list",
+"one_or_list") and `entries` (the type of every non-`x-` value of a map-like object: `Paths`,
+`Responses`, `Callback`). The 3.x tables hold the fields that hold objects; the 3.0.3 table of
+every field, scalars included, is `openapi_meta.document.oas30`, which they derive from.
 
     walk(document, visitors, types=OPENAPI_31, *, root_type="Root", pointer="") -> JSON
 
@@ -52,12 +53,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from openapi_meta.document import oas30
 from openapi_meta.document.pointer import escape_token
 from openapi_meta.jsontypes import JSON
 
 __all__ = [
     "OPENAPI_30",
     "OPENAPI_31",
+    "OPENAPI_32",
     "REMOVE",
     "SKIP",
     "SWAGGER_20",
@@ -126,20 +129,14 @@ def _table(types: Mapping[str, Mapping[str, str]], entries: Mapping[str, str]) -
     return {n: NodeType(n, _fields(types.get(n, {})), entries.get(n)) for n in sorted(names)}
 
 
-_OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+def _object_fields(fields: Mapping[str, str]) -> dict[str, str]:
+    """The fields of a 3.0.3 object that hold objects: the ones the walker descends into."""
+    return {
+        name: text for name, text in fields.items() if oas30.shape(text)[1] not in oas30.SCALARS
+    }
 
-_SCHEMA_30 = {
-    "allOf": "list Schema",
-    "anyOf": "list Schema",
-    "oneOf": "list Schema",
-    "not": "Schema",
-    "items": "Schema",
-    "properties": "map Schema",
-    "additionalProperties": "Schema",
-    "discriminator": "Discriminator",
-    "xml": "XML",
-    "externalDocs": "ExternalDocs",
-}
+
+_SCHEMA_30 = _object_fields(oas30.FIELDS["Schema"])
 
 # JSON Schema 2020-12 applicators (plus draft 2019 `additionalItems`, `dependencies` that
 # real 3.1 documents still carry). `const`, `examples`, `enum`, `default` stay opaque.
@@ -163,77 +160,44 @@ _SCHEMA_31 = {
 }
 
 _COMMON_30 = {
-    "Info": {"contact": "Contact", "license": "License"},
-    "Server": {"variables": "map ServerVariable"},
-    "PathItem": {
-        **{op: "Operation" for op in _OPERATIONS},
-        "servers": "list Server",
-        "parameters": "list Parameter",
-    },
-    "Operation": {
-        "externalDocs": "ExternalDocs",
-        "parameters": "list Parameter",
-        "requestBody": "RequestBody",
-        "responses": "Responses",
-        "callbacks": "map Callback",
-        "security": "list SecurityRequirement",
-        "servers": "list Server",
-    },
-    "Parameter": {"schema": "Schema", "content": "map MediaType", "examples": "map Example"},
-    "Header": {"schema": "Schema", "content": "map MediaType", "examples": "map Example"},
-    "RequestBody": {"content": "map MediaType"},
-    "MediaType": {"schema": "Schema", "examples": "map Example", "encoding": "map Encoding"},
-    "Encoding": {"headers": "map Header"},
-    "Response": {"headers": "map Header", "content": "map MediaType", "links": "map Link"},
-    "Link": {"server": "Server"},
-    "Tag": {"externalDocs": "ExternalDocs"},
-    "SecurityScheme": {"flows": "OAuthFlows"},
-    "OAuthFlows": {
-        "implicit": "OAuthFlow",
-        "password": "OAuthFlow",
-        "clientCredentials": "OAuthFlow",
-        "authorizationCode": "OAuthFlow",
-    },
-    "Components": {
-        "schemas": "map Schema",
-        "responses": "map Response",
-        "parameters": "map Parameter",
-        "examples": "map Example",
-        "requestBodies": "map RequestBody",
-        "headers": "map Header",
-        "securitySchemes": "map SecurityScheme",
-        "links": "map Link",
-        "callbacks": "map Callback",
-    },
-    "Root": {
-        "info": "Info",
-        "servers": "list Server",
-        "paths": "Paths",
-        "components": "Components",
-        "security": "list SecurityRequirement",
-        "tags": "list Tag",
-        "externalDocs": "ExternalDocs",
-    },
-    "Example": {},
-    "Discriminator": {},
-    "XML": {},
-    "ExternalDocs": {},
-    "Contact": {},
-    "License": {},
-    "ServerVariable": {},
-    "SecurityRequirement": {},
-    "OAuthFlow": {},
+    name: _object_fields(fields) for name, fields in oas30.FIELDS.items() if name != "Schema"
 }
 _ENTRIES_3 = {"Paths": "PathItem", "Responses": "Response", "Callback": "PathItem"}
 
 OPENAPI_30: TypeTable = _table({**_COMMON_30, "Schema": _SCHEMA_30}, _ENTRIES_3)
 
-OPENAPI_31: TypeTable = _table(
+_COMMON_31 = {
+    **_COMMON_30,
+    "Components": {**_COMMON_30["Components"], "pathItems": "map PathItem"},
+    "Root": {**_COMMON_30["Root"], "webhooks": "map PathItem"},
+}
+OPENAPI_31: TypeTable = _table({**_COMMON_31, "Schema": _SCHEMA_31}, _ENTRIES_3)
+
+# 3.2 (September 2025): the QUERY method and other methods by name, sequential media types
+# (`itemSchema`), nested encodings, reusable media types and the device authorization flow.
+OPENAPI_32: TypeTable = _table(
     {
-        **_COMMON_30,
+        **_COMMON_31,
         "Schema": _SCHEMA_31,
-        "Components": {**_COMMON_30["Components"], "pathItems": "map PathItem"},
-        "Root": {**_COMMON_30["Root"], "webhooks": "map PathItem"},
+        "PathItem": {
+            **_COMMON_31["PathItem"],
+            "query": "Operation",
+            "additionalOperations": "map Operation",
+        },
+        "MediaType": {
+            **_COMMON_31["MediaType"],
+            "itemSchema": "Schema",
+            "itemEncoding": "Encoding",
+            "prefixEncoding": "list Encoding",
+        },
+        "Encoding": {
+            **_COMMON_31["Encoding"],
+            "encoding": "map Encoding",
+            "itemEncoding": "Encoding",
+            "prefixEncoding": "list Encoding",
+        },
+        "Components": {**_COMMON_31["Components"], "mediaTypes": "map MediaType"},
+        "OAuthFlows": {**_COMMON_31["OAuthFlows"], "deviceAuthorization": "OAuthFlow"},
     },
     _ENTRIES_3,
 )
@@ -252,7 +216,10 @@ SWAGGER_20: TypeTable = _table(
             "externalDocs": "ExternalDocs",
         },
         "Info": {"contact": "Contact", "license": "License"},
-        "PathItem": {**{op: "Operation" for op in _OPERATIONS}, "parameters": "list Parameter"},
+        "PathItem": {
+            **{op: "Operation" for op in oas30.OPERATIONS},
+            "parameters": "list Parameter",
+        },
         "Operation": {
             "externalDocs": "ExternalDocs",
             "parameters": "list Parameter",
@@ -293,13 +260,15 @@ _REF_WITH_SIBLINGS = frozenset({"Schema", "PathItem"})
 
 
 def table_for_version(version: str) -> TypeTable:
-    """The type table for a declared version: "2.0", "3.0.x" or "3.1.x"."""
+    """The type table for a declared version: "2.0", "3.0.x", "3.1.x" or "3.2.x"."""
     if version == "2.0":
         return SWAGGER_20
     if version.startswith("3.0."):
         return OPENAPI_30
     if version.startswith("3.1."):
         return OPENAPI_31
+    if version.startswith("3.2."):
+        return OPENAPI_32
     raise ValueError(f"no type table for OpenAPI version {version!r}")
 
 
