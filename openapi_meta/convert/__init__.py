@@ -1,14 +1,17 @@
 """Convert: any supported input version to an OpenAPI 3.0.3 document, recording findings.
 
     version detection → bundle external $refs → Swagger 2.0 upgrade (2.0 only)
-    → one walk with the passes below (3.1 → 3.0, and 3.0.x repairs) → `openapi: 3.0.3`
+    → one walk with the passes below (3.2/3.1 → 3.0, and 3.0.x repairs)
+    → conform (project onto 3.0.3), with the path and value repairs → `openapi: 3.0.3`
 
 The passes are visitors on the OpenAPI-aware walker (`openapi_meta.document.walk`), each in
 its own module with the spec reason in its docstring, run together in one walk in the order of
 `_passes`. They rewrite schemas in `leave_Schema`, after the children, so every finding names
 a pointer in the input. A 3.0.x document gets the same passes: one that uses 3.1 constructs
 (TGI's numeric `exclusiveMinimum`) is repaired the same way and gets a `mislabelled-version`
-finding. The caller's document is never mutated: conversion works on its own copy.
+finding. Those passes keep meaning; the last walk, `conform`, makes the result valid whatever
+the input held (see `openapi_meta.convert.conform`). The caller's document is never mutated:
+conversion works on its own copy.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from openapi_meta.document.walk import OPENAPI_31, walk
+from openapi_meta.document.walk import OPENAPI_30, OPENAPI_32, walk
 from openapi_meta.errors import DocumentError
 from openapi_meta.findings import Finding, Level
 from openapi_meta.jsontypes import JSONObject
@@ -122,10 +125,7 @@ def _passes(context: ConversionContext, document: JSONObject) -> list[Any]:
     from openapi_meta.convert.document31 import Document31
     from openapi_meta.convert.path_items import PathItems
     from openapi_meta.convert.repair_info import RepairInfo
-    from openapi_meta.convert.repair_paths import RepairPaths
     from openapi_meta.convert.repair_required import RepairRequired
-    from openapi_meta.convert.repair_types import RepairTypes
-    from openapi_meta.convert.repair_values import RepairValues
     from openapi_meta.convert.schema_applicators import SchemaApplicators
     from openapi_meta.convert.schema_bounds import SchemaBounds
     from openapi_meta.convert.schema_const import SchemaConst
@@ -147,26 +147,37 @@ def _passes(context: ConversionContext, document: JSONObject) -> list[Any]:
         SchemaContent(context),
         SchemaTypes(context),
         SchemaNullable(context),
-        RepairTypes(context),
         SchemaRefSiblings(context),
         SchemaDefs(context, document),
         PathItems(context),
         Document31(context),
         RepairInfo(context),
-        RepairPaths(context, document),
-        RepairValues(context),
     ]
 
 
 def _down_convert(document: JSONObject, context: ConversionContext) -> JSONObject:
     """Run every pass in one walk, then the passes' whole-document steps (`finish`)."""
-    passes = _passes(context, document)
-    walk(document, passes, OPENAPI_31)
-    for visitor in passes:
+    _walk_passes(document, _passes(context, document), OPENAPI_32)
+    return document
+
+
+def _conform(document: JSONObject, context: ConversionContext) -> JSONObject:
+    """Project onto 3.0.3, then repair path templates and defaults on the projected shape."""
+    from openapi_meta.convert.conform import Conform
+    from openapi_meta.convert.repair_paths import RepairPaths
+    from openapi_meta.convert.repair_values import RepairValues
+
+    visitors = [Conform(context, document), RepairPaths(context, document), RepairValues(context)]
+    _walk_passes(document, visitors, OPENAPI_30)
+    return document
+
+
+def _walk_passes(document: JSONObject, visitors: list[Any], types: Any) -> None:
+    walk(document, visitors, types)
+    for visitor in visitors:
         finish = getattr(visitor, "finish", None)
         if finish is not None:
             finish(document)
-    return document
 
 
 def _bundle(document: JSONObject, context: ConversionContext) -> JSONObject:
@@ -210,6 +221,7 @@ def convert(
     upgraded = len(context.findings)
     context.schema_refs_have_siblings = version.startswith("3.1.")
     result = _down_convert(result, context)
+    result = _conform(result, context)
     if pointer_map is not None:
         # The 3.x passes saw the upgraded shape (/components/schemas/X); the user's document
         # says /definitions/X, so that is what their findings must name. A body schema the

@@ -12,11 +12,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from openapi_meta.document.pointer import PointerError, join_pointer, resolve_ref, unescape_token
+from openapi_meta.document.pointer import PointerError, join_pointer, resolve_ref
 from openapi_meta.findings import Level
 
 _TEMPLATE = re.compile(r"\{([^{}/]+)\}")
+# `{name=shelves/*}` (Google's HTTP rules, grpc-gateway) and `{id:[0-9]+}` (routers' patterns).
+_PATTERNED = re.compile(r"\{([^{}=:/]+)[=:][^{}]*\}")
 _OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _renamed(path: str, old: str, new: str) -> str:
+    return path.replace("{" + old + "}", "{" + new + "}")
 
 
 class RepairPaths:
@@ -45,10 +51,52 @@ class RepairPaths:
                     names[index] = resolved["name"]
         return names
 
-    def leave_PathItem(self, node: Any, pointer: str, node_type: object) -> None:
-        if not pointer.startswith("/paths/") or pointer.count("/") != 2:
-            return
-        template = set(_TEMPLATE.findall(unescape_token(pointer[len("/paths/") :])))
+    def leave_Paths(self, node: Any, pointer: str, node_type: object) -> None:
+        for path in list(node):
+            if path.startswith("x-") or type(node[path]) is not dict:
+                continue
+            plain = self._simplified(node, path)
+            if plain != path:
+                node[plain] = node.pop(path)
+                self.context.report(
+                    "path-template-simplified",
+                    Level.WARNING,
+                    join_pointer(pointer, path),
+                    f"path {path!r} written as {plain!r}: a template variable is a name in"
+                    " OpenAPI, not a name with a pattern",
+                )
+                path = plain
+            self.path_item(node[path], join_pointer(pointer, path), path)
+
+    def _simplified(self, paths: dict[str, Any], path: str) -> str:
+        """`/v1/{name=shelves/*}` → `/v1/{name}`; when another path already has that name,
+        the variable (and its path parameters here) get a number: `/v1/{name_2}`."""
+        plain = _PATTERNED.sub(r"{\1}", path)
+        if plain == path or plain not in paths:
+            return plain
+        item = paths[path]
+        for name in _PATTERNED.findall(path):
+            number = 2
+            while _renamed(plain, name, f"{name}_{number}") in paths:
+                number += 1
+            new = f"{name}_{number}"
+            plain = _renamed(plain, name, new)
+            self._rename_parameter(item, name, new)
+        return plain
+
+    def _rename_parameter(self, item: dict[str, Any], old: str, new: str) -> None:
+        """Path parameter `old` of a path item is `new` (its name is never sent: renaming is
+        free); a shared `$ref`'d parameter is copied here first."""
+        holders = [item, *(item[m] for m in _OPERATIONS if type(item.get(m)) is dict)]
+        for holder in holders:
+            parameters = holder.get("parameters")
+            for index, parameter in enumerate(parameters if type(parameters) is list else ()):
+                resolved = self._resolve(parameter)
+                if resolved and resolved.get("in") == "path" and resolved.get("name") == old:
+                    parameters[index] = {**resolved, "name": new}
+
+    def path_item(self, node: Any, pointer: str, path: str) -> None:
+        template = set(_TEMPLATE.findall(path))
         shared = self._path_names(node.get("parameters"))
         self._drop_unknown(node, pointer, shared, template)
         shared_names = set(self._path_names(node.get("parameters")).values())
@@ -67,7 +115,7 @@ class RepairPaths:
                 self.context.report(
                     "path-parameter-added",
                     Level.WARNING,
-                    join_pointer(where, "parameters"),
+                    where,
                     f"path parameter {name!r} is in the template but not declared; added as a"
                     " string",
                 )
@@ -85,16 +133,6 @@ class RepairPaths:
                 Level.WARNING,
                 join_pointer(pointer, "parameters", index),
                 f"path parameter {names[index]!r} is not in the path template; removed here",
-            )
-
-    def leave_Response(self, node: Any, pointer: str, node_type: object) -> None:
-        if "description" not in node:
-            node["description"] = ""
-            self.context.report(
-                "response-description-added",
-                Level.INFO,
-                pointer,
-                "3.0 requires a response description: an empty one added",
             )
 
     def leave_Root(self, node: Any, pointer: str, node_type: object) -> None:

@@ -98,9 +98,9 @@ def _upgrade(
         raise DocumentError("the document is not a mapping (a Swagger 2.0 object)")
     state = Swagger2State(context, source, origins=Origins() if trace else None)
     state.plan_names()
-    upgrade_schemas(source, state)
     if state.origins is not None:
-        state.origins.index(source)
+        state.origins.index(source)  # before the schemas change shape (items: [...] → anyOf)
+    upgrade_schemas(source, state)
     _read_globals(state)
 
     result: JSONObject = {"openapi": OPENAPI_VERSION, "info": _info(source.get("info"), state)}

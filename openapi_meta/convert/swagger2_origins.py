@@ -29,6 +29,21 @@ class Origins:
             self.pointers[id(node)] = pointer
             self._alive.append(node)
 
+    def copy(self, node: JSON, pointer: str) -> JSON:
+        """A deep copy of `node` (already upgraded) whose every part has the input pointer of
+        the part it copies: a schema copied into a second media type is the same input."""
+        kind = type(node)
+        if kind is dict:
+            copied: JSON = {
+                k: self.copy(v, f"{pointer}/{escape_token(k)}") for k, v in node.items()
+            }  # type: ignore[union-attr]
+        elif kind is list:
+            copied = [self.copy(v, f"{pointer}/{i}") for i, v in enumerate(node)]  # type: ignore[arg-type]
+        else:
+            return node
+        self.record(copied, self.pointers.get(id(node), pointer))
+        return copied
+
     def index(self, tree: JSON, pointer: str = "") -> None:
         """Record every object and array of `tree` (the input copy) at its own pointer."""
         stack: list[tuple[JSON, str]] = [(tree, pointer)]

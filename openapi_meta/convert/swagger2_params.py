@@ -11,8 +11,6 @@ array field so its serialisation is not lost.
 
 from __future__ import annotations
 
-import copy
-
 from openapi_meta.convert.swagger2_refs import Swagger2State
 from openapi_meta.convert.swagger2_schema import upgrade_schema
 from openapi_meta.document.pointer import join_pointer
@@ -287,7 +285,7 @@ def body_request_body(
     schema_pointer = join_pointer(pointer, "schema")
     result["content"] = {
         media_type: state.origin(
-            {"schema": schema if i == 0 else state.origin(_copy(schema), schema_pointer)},
+            {"schema": schema if i == 0 else state.origin_copy(schema, schema_pointer)},
             pointer,
         )
         for i, media_type in enumerate(media_types or [DEFAULT_MEDIA_TYPE])
@@ -364,9 +362,9 @@ def form_request_body(
             )
     content: JSONObject = {}
     for i, media_type in enumerate(media_types):
-        entry: JSONObject = {"schema": schema if i == 0 else _copy(schema)}
+        entry: JSONObject = {"schema": schema if i == 0 else state.origin_copy(schema, pointer)}
         if encoding:
-            entry["encoding"] = encoding if i == 0 else _copy(encoding)
+            entry["encoding"] = encoding if i == 0 else state.origin_copy(encoding, pointer)
         content[media_type] = entry
     result: JSONObject = {"content": content}
     if required:
@@ -399,7 +397,3 @@ def report_unknown_fields(
 
 def _base_type(media_type: str) -> str:
     return media_type.split(";", 1)[0].strip().lower()
-
-
-def _copy(node: JSON) -> JSON:
-    return copy.deepcopy(node)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from openapi_meta.convert.swagger2_origins import Origins
 from openapi_meta.document.pointer import fragment_ref, join_pointer, parse_local_ref
+from openapi_meta.document.walk import copy_tree
 from openapi_meta.findings import Level
 from openapi_meta.jsontypes import JSON, JSONObject
 
@@ -61,6 +62,12 @@ class Swagger2State:
         if self.origins is not None:
             self.origins.record(node, pointer)
         return node
+
+    def origin_copy(self, node: JSON, pointer: str) -> JSON:
+        """A deep copy of `node` that stands for the same input as `node` does."""
+        if self.origins is None:
+            return copy_tree(node)
+        return self.origins.copy(node, pointer)
 
     def plan_names(self) -> None:
         """Choose a valid, collision-free 3.0 name for every shared object, in input order."""

@@ -7,7 +7,6 @@ A 2.0 response header carries its type inline, as a parameter does; 3.0 moves it
 
 from __future__ import annotations
 
-import copy
 from http import HTTPStatus
 
 from openapi_meta.convert.swagger2_params import (
@@ -19,6 +18,7 @@ from openapi_meta.convert.swagger2_params import (
 )
 from openapi_meta.convert.swagger2_refs import Swagger2State
 from openapi_meta.document.pointer import join_pointer, parse_local_ref
+from openapi_meta.document.walk import copy_tree
 from openapi_meta.findings import Level
 from openapi_meta.jsontypes import JSON, JSONObject
 
@@ -46,7 +46,7 @@ def convert_response(
     if isinstance(schema, dict):
         for i, media_type in enumerate(produces or [DEFAULT_MEDIA_TYPE]):
             if i:
-                schema = state.origin(copy.deepcopy(schema), schema_pointer)
+                schema = state.origin_copy(schema, schema_pointer)
             content[media_type] = state.origin({"schema": schema}, pointer)
         schema = response["schema"]
     examples = response.get("examples")
@@ -58,7 +58,7 @@ def convert_response(
                 # that type, so it gets its own entry with the same schema.
                 entry = {}
                 if isinstance(schema, dict):
-                    entry["schema"] = state.origin(copy.deepcopy(schema), schema_pointer)
+                    entry["schema"] = state.origin_copy(schema, schema_pointer)
                 content[media_type] = entry
             entry["example"] = example
     if content:
@@ -121,7 +121,7 @@ def _response_ref(
         return {
             "description": "",
             "content": {
-                media_type: {"schema": copy.deepcopy(schema)}
+                media_type: {"schema": copy_tree(schema)}
                 for media_type in produces or [DEFAULT_MEDIA_TYPE]
             },
         }

@@ -303,6 +303,9 @@ FLOW_REQUIRED: dict[str, tuple[str, ...]] = {
     "authorizationCode": ("authorizationUrl", "tokenUrl", "scopes"),
 }
 
+# Fields whose value is a Schema or a boolean.
+BOOLEAN_OR_SCHEMA = frozenset({("Schema", "additionalProperties")})
+
 # Schema keywords whose value is an integer of at least 0 (JSON Schema draft 4).
 NON_NEGATIVE = frozenset(
     {"maxLength", "minLength", "maxItems", "minItems", "maxProperties", "minProperties"}
