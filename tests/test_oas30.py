@@ -131,6 +131,20 @@ def test_allowed_values_match_the_json_schema() -> None:
     assert oas30.ALLOWED[("Parameter", "in")] == tuple(styles)
 
 
+def test_formats_match_the_json_schema() -> None:
+    found = set()
+    for name, definition in [("Root", SCHEMA), *DEFINITIONS.items()]:
+        table_name = {v: k for k, v in RENAMED.items()}.get(name, name)
+        if name in FLOWS.values():
+            table_name = "OAuthFlow"
+        elif name in SCHEMES.values():
+            table_name = "SecurityScheme"
+        for field, prop in definition.get("properties", {}).items():
+            if isinstance(prop.get("format"), str):
+                found.add(((table_name, field), prop["format"]))
+    assert found == set(oas30.FORMATS.items())
+
+
 def test_entry_keys_match_the_json_schema() -> None:
     paths = DEFINITIONS["Paths"]["patternProperties"]
     assert set(paths) == {oas30.ENTRY_KEYS["Paths"], "^x-"}

@@ -31,7 +31,7 @@ from typing import Any
 
 from openapi_meta.convert.conform_document import ConformDocument
 from openapi_meta.convert.conform_schema import conform_schema
-from openapi_meta.convert.conform_values import MISSING, brief, coerce, informative
+from openapi_meta.convert.conform_values import MISSING, brief, coerce, format_ok, informative
 from openapi_meta.document import oas30
 from openapi_meta.document.pointer import join_pointer
 from openapi_meta.document.walk import REMOVE, SKIP
@@ -121,6 +121,16 @@ class Conform:
         for key, allowed in _ALLOWED.get(type_name, ()):
             if key in node and node[key] not in allowed:
                 self.not_allowed(node, key, pointer, allowed)
+        for key, name in _FORMATS.get(type_name, ()):
+            if key in node and not format_ok(node[key], name):  # type: ignore[arg-type]
+                self.keep_as_extension(
+                    node,
+                    key,
+                    node.pop(key),
+                    join_pointer(pointer, key),
+                    f"{type_name}.{key} is not a valid {name}",
+                    Level.WARNING,
+                )
         return self.require(node, pointer, type_name)
 
     def shaped(self, value: JSON, shape: Shape, pointer: str) -> JSON:
@@ -597,6 +607,13 @@ _ALLOWED: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
 for (_type, _field), _values in oas30.ALLOWED.items():
     if _type != "SecurityScheme":
         _ALLOWED.setdefault(_type, []).append((_field, _values))
+
+# Formats checked by `project` (a pattern's is a rule of conform_schema, which also asks for
+# more than the format: a regular expression every reader reads alike).
+_FORMATS: dict[str, list[tuple[str, str]]] = {}
+for (_type, _field), _name in oas30.FORMATS.items():
+    if _name != "regex":
+        _FORMATS.setdefault(_type, []).append((_field, _name))
 
 # Every object type without a rule of its own is projected with the generic rule.
 for _name in oas30.FIELDS:

@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from openapi_meta.convert.conform_values import brief, json_key
+from openapi_meta.convert.conform_values import brief, format_ok, json_key
 from openapi_meta.document import oas30
 from openapi_meta.document.pointer import join_pointer
 from openapi_meta.findings import Level
@@ -155,6 +155,8 @@ def _conform_enum(node: JSONObject, enum: list[Any], pointer: str, report: Any) 
 @lru_cache(maxsize=4096)
 def regex_problem(pattern: str) -> str | None:
     """Why `pattern` is not a regular expression every reader understands alike, or None."""
+    if not format_ok(pattern, "regex"):
+        return "the validator's ECMA 262 engine rejects it"
     if _EcmaRegex is not None:
         try:
             _EcmaRegex(pattern)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import math
+from functools import lru_cache
 from typing import Any
 
 from openapi_meta.jsontypes import JSON
 
-__all__ = ["MISSING", "brief", "coerce", "informative", "json_key"]
+__all__ = ["MISSING", "brief", "coerce", "format_ok", "informative", "json_key"]
 
 
 class _Missing:
@@ -61,6 +62,18 @@ def coerce(value: JSON, scalar: str) -> JSON:
                 return int(number)
         return MISSING
     raise ValueError(f"unknown scalar type {scalar!r}")
+
+
+@lru_cache(maxsize=8)
+def _format_validator(name: str) -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft4Validator({"format": name}, validate_formats=True)
+
+
+def format_ok(value: str, name: str) -> bool:
+    """Does `value` pass the JSON Schema format `name` as the validator checks it?"""
+    return _format_validator(name).is_valid(value)
 
 
 def informative(value: JSON) -> bool:

@@ -303,6 +303,24 @@ FLOW_REQUIRED: dict[str, tuple[str, ...]] = {
     "authorizationCode": ("authorizationUrl", "tokenUrl", "scopes"),
 }
 
+# String fields with a JSON Schema `format` the validator checks (jsonschema-rs checks formats
+# under draft 4, as openapi-spec-validator runs it).
+FORMATS: dict[tuple[str, str], str] = {
+    ("Info", "termsOfService"): "uri-reference",
+    ("Contact", "url"): "uri-reference",
+    ("Contact", "email"): "email",
+    ("License", "url"): "uri-reference",
+    ("Schema", "pattern"): "regex",
+    ("XML", "namespace"): "uri",
+    ("Example", "externalValue"): "uri-reference",
+    ("ExternalDocs", "url"): "uri-reference",
+    ("SecurityScheme", "openIdConnectUrl"): "uri-reference",
+    ("OAuthFlow", "authorizationUrl"): "uri-reference",
+    ("OAuthFlow", "tokenUrl"): "uri-reference",
+    ("OAuthFlow", "refreshUrl"): "uri-reference",
+    ("Link", "operationRef"): "uri-reference",
+}
+
 # Fields whose value is a Schema or a boolean.
 BOOLEAN_OR_SCHEMA = frozenset({("Schema", "additionalProperties")})
 

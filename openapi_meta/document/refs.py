@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
+from openapi_meta.document import oas30
 from openapi_meta.document.load import parse_text
 from openapi_meta.document.pointer import (
     PointerError,
@@ -48,7 +49,7 @@ from openapi_meta.document.pointer import (
     resolve,
     unescape_token,
 )
-from openapi_meta.document.walk import OPENAPI_30, OPENAPI_31, SWAGGER_20, NodeType, TypeTable
+from openapi_meta.document.walk import OPENAPI_31, OPENAPI_32, SWAGGER_20, NodeType, TypeTable
 from openapi_meta.errors import DocumentError, SourceError
 from openapi_meta.findings import Level
 from openapi_meta.jsontypes import JSON, JSONObject
@@ -79,6 +80,10 @@ _SECTIONS_3: dict[str, tuple[str, ...]] = {
     "Link": ("components", "links"),
     "Callback": ("components", "callbacks"),
 }
+
+# Where a Reference Object may stand: 3.x's "X | Reference" types, and a Path Item's `$ref`.
+_REFERENCEABLE_3 = oas30.REFERENCEABLE | {"PathItem"}
+_REFERENCEABLE_20 = frozenset({"Schema", "Parameter", "Response", "PathItem"})
 
 _DATA_SUFFIXES = frozenset({".json", ".yaml", ".yml"})
 _DEFS = ("$defs", "definitions")  # JSON Schema's definition containers (2020-12, draft 7)
@@ -158,6 +163,7 @@ class _Bundler:
     ref_root: Path | None
     table: TypeTable = field(init=False)
     sections: dict[str, tuple[str, ...]] = field(init=False)
+    referenceable: frozenset[str] = field(init=False)
     root_doc: _Doc = field(init=False)
     root_dir: Path | None = field(init=False)
     fence: Path | None = field(init=False)  # no file reference may leave this folder
@@ -171,10 +177,9 @@ class _Bundler:
     entries: dict[tuple[str, ...], dict[str, JSON]] = field(default_factory=dict)
     inlining: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     # (tokens, referrer, pointer, ref, may resolve against its enclosing schema)
-    local_refs: list[tuple[list[str], str, str, str, bool]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.table, self.sections = _table_for(self.root)
+        self.table, self.sections, self.referenceable = _table_for(self.root)
         self.root_doc = _Doc("", self.root_name)
         self.root_dir = self.base_dir.resolve() if self.base_dir is not None else None
         fence = self.ref_root if self.ref_root is not None else self.base_dir
@@ -198,7 +203,6 @@ class _Bundler:
             target = _make_section(self.root, section)
             for entry_name, content in entries.items():
                 target[entry_name] = content
-        self._check_local_refs()
         return self.root
 
     def _claim_root_aliases(self) -> None:
@@ -246,14 +250,13 @@ class _Bundler:
             spec = node_type.fields.get(key)
             if spec is not None and spec.type in self.table:
                 value[key] = self.field(child, spec.kind, spec.type, doc, here, anchor)
-            elif key.startswith("x-"):
-                value[key] = self.opaque(child, doc, here, anchor)
-            elif node_type.entries is not None:
+            elif node_type.entries is not None and not key.startswith("x-"):
                 value[key] = self.node(child, node_type.entries, doc, here, anchor)
-            elif _external_ref(child, doc) is not None:
-                # `example: {$ref: ./pet.json}`: the file is the value; what is inside it,
-                # `$ref`-named keys included, is example data.
-                value[key] = self.inline_data(child, doc, here, anchor, descend=False)  # type: ignore[arg-type]
+            else:
+                # Data: an `x-` extension, an example, a default. A `$ref` in it is a JSON
+                # Reference too (`example: {$ref: ./pet.json}`, an example's value listing
+                # `{$ref: ../examples/event.yaml}`), inlined when it can be followed.
+                value[key] = self.opaque(child, doc, here, anchor)
 
     def drop_definitions(
         self, value: dict[str, JSON], doc: _Doc, pointer: str, anchor: str
@@ -277,6 +280,8 @@ class _Bundler:
     def field(
         self, value: JSON, kind: str, type_name: str, doc: _Doc, pointer: str, anchor: str
     ) -> JSON:
+        if kind in ("map", "list") and type(value) is dict and type(value.get("$ref")) is str:
+            return self.container_ref(value, kind, type_name, doc, pointer, anchor)
         if kind == "map":
             if type(value) is dict:
                 for key, item in value.items():
@@ -291,6 +296,52 @@ class _Bundler:
             return value
         return self.node(value, type_name, doc, pointer, anchor)
 
+    def container_ref(
+        self,
+        value: dict[str, JSON],
+        kind: str,
+        type_name: str,
+        doc: _Doc,
+        pointer: str,
+        anchor: str,
+    ) -> JSON:
+        """A `$ref` where a map or list belongs (`properties: {$ref: attrs.yml#/x}`,
+        `components: {schemas: {$ref: _index.yaml}}`): the map or list it names, as Redocly and
+        json-schema-ref-parser read it; a map's sibling entries are added to it."""
+        ref: str = value["$ref"]  # type: ignore[assignment]
+        here_anchor = pointer if doc.is_root else anchor
+        target_doc, tokens = self.locate(ref, doc, pointer)
+        if target_doc.is_root:
+            target = _resolved(self.root, tokens)
+        else:
+            target = self.target(target_doc, tokens, ref, doc, pointer)
+        wanted = list if kind == "list" else dict
+        if type(target) is not wanted:
+            return value  # not a map or list: conform removes the stray key, with a finding
+        key = (target_doc.key, tuple(tokens))
+        if key in self.inlining:
+            raise DocumentError(
+                f"{_where(doc, pointer)}: $ref {ref!r} is circular through a map of"
+                f" {type_name} objects, which cannot be bundled; break the cycle"
+            )
+        self.inlining.append(key)
+        try:
+            copied = _copy(target)
+            result = self.field(copied, kind, type_name, target_doc, _fragment(tokens), anchor)
+        finally:
+            self.inlining.pop()
+        siblings = {k: v for k, v in value.items() if k != "$ref"}
+        if siblings and type(result) is dict:
+            result.update(self.field(siblings, kind, type_name, doc, pointer, anchor))  # type: ignore[arg-type]
+        self.context.report(
+            "ref-container-inlined",
+            Level.INFO,
+            here_anchor,
+            f"{_where(doc, pointer)}: $ref {ref!r} stands for a whole"
+            f" {'list' if wanted is list else 'map'} of {type_name} objects; replaced by it",
+        )
+        return result
+
     def reference(
         self, value: dict[str, JSON], type_name: str, doc: _Doc, pointer: str, anchor: str
     ) -> JSON:
@@ -302,22 +353,34 @@ class _Bundler:
             self.children(value, type_name, doc, pointer, anchor)
             return value
         target_doc, tokens = self.locate(ref, doc, pointer)
+        section = self.sections.get(type_name)
+        wanted = None
         if target_doc.is_root:
             if not doc.is_root:
                 value["$ref"] = "#" + _fragment(tokens)
-            lexical = doc.is_root and type_name == "Schema"
-            self.local_refs.append((tokens, doc.name, pointer, ref, lexical))
-            self.children(value, type_name, doc, pointer, anchor)
-            return value
-        if target_doc is doc and type_name == "Schema":
-            tokens = self.lexical(tokens, doc, pointer)
-        target = self.target(target_doc, tokens, ref, doc, pointer)
+            target = _resolved(self.root, tokens)
+            hoist = (
+                section is not None
+                and target is not _NOWHERE
+                and not any(tokens[: len(s)] == list(s) for s in self.sections.values())
+            )
+            if target is _NOWHERE or (type_name in self.referenceable and not hoist):
+                # A reference that stays local; one that leads nowhere is conform's to repair.
+                self.children(value, type_name, doc, pointer, anchor)
+                return value
+            # A local target outside the reusable sections (2.0's `#/paths/.../schema`, a 3.x
+            # document's `#/definitions/X`) is bundled like a file's; a reference where 3.0
+            # allows none (a whole operation) is replaced by what it names.
+            wanted = _hoisted_name(tokens)
+        else:
+            if target_doc is doc and type_name == "Schema":
+                tokens = self.lexical(tokens, doc, pointer)
+            target = self.target(target_doc, tokens, ref, doc, pointer)
         if not (type(target) is dict or (type_name == "Schema" and type(target) is bool)):
             raise DocumentError(
                 f"{_where(doc, pointer)}: $ref {ref!r} points to {_kind(target)}, not a"
                 f" {type_name} object"
             )
-        section = self.sections.get(type_name)
         target_pointer = _fragment(tokens)
         siblings = {k: v for k, v in value.items() if k != "$ref"}
         if section is None or (siblings and type_name != "Schema"):
@@ -343,7 +406,7 @@ class _Bundler:
         key = (section, target_doc.key, tuple(tokens))
         entry_name = self.assigned.get(key)
         if entry_name is None:
-            entry_name = self.new_name(section, target_doc, tokens, ref, here_anchor)
+            entry_name = self.new_name(section, target_doc, tokens, ref, here_anchor, wanted)
             self.assigned[key] = entry_name
         if key not in self.produced:
             self.produced.add(key)
@@ -367,7 +430,6 @@ class _Bundler:
         anchor: str,
         *,
         typed: str | None,
-        descend: bool = True,
     ) -> JSON:
         """A processed copy of `target` to put in place of the `$ref` (no reusable section)."""
         key = (target_doc.key, tuple(tokens))
@@ -382,8 +444,6 @@ class _Bundler:
             copied = _copy(target)
             target_pointer = _fragment(tokens)
             if typed is None:
-                if not descend:
-                    return copied
                 return self.opaque(copied, target_doc, target_pointer, anchor)
             return self.node(copied, typed, target_doc, target_pointer, anchor)
         finally:
@@ -392,21 +452,34 @@ class _Bundler:
     # --- opaque data (x- extensions, examples) ------------------------------------------
 
     def opaque(self, value: JSON, doc: _Doc, pointer: str, anchor: str) -> JSON:
-        """Extension data: only external `$ref`s in it are replaced by their content."""
+        """Data (extensions, examples): only external `$ref`s in it are replaced by their
+        content, at any depth."""
         if type(value) is list:
             for index, item in enumerate(value):
                 value[index] = self.opaque(item, doc, f"{pointer}/{index}", anchor)
         elif type(value) is dict:
             if _external_ref(value, doc) is not None:
-                return self.inline_data(value, doc, pointer, anchor, descend=True)
+                return self.data_ref(value, doc, pointer, anchor)
             for key, item in value.items():
                 value[key] = self.opaque(item, doc, _child(pointer, key), anchor)
         return value
 
-    def inline_data(
-        self, value: dict[str, JSON], doc: _Doc, pointer: str, anchor: str, *, descend: bool
-    ) -> JSON:
-        """The content a data `$ref` points to; `descend` also inlines `$ref`s inside it."""
+    def data_ref(self, value: dict[str, JSON], doc: _Doc, pointer: str, anchor: str) -> JSON:
+        """`inline_data`, but a reference in data (an extension, an example) that cannot be
+        followed is kept as written, with a warning: data never stops a run."""
+        try:
+            return self.inline_data(value, doc, pointer, anchor)
+        except (DocumentError, SourceError) as exc:
+            self.context.report(
+                "ref-kept",
+                Level.WARNING,
+                pointer if doc.is_root else anchor,
+                f"{exc}; the reference is data here, so it is kept as written",
+            )
+            return value
+
+    def inline_data(self, value: dict[str, JSON], doc: _Doc, pointer: str, anchor: str) -> JSON:
+        """The content a data `$ref` points to, with the `$ref`s inside it inlined too."""
         ref: str = value["$ref"]  # type: ignore[assignment]
         here_anchor = pointer if doc.is_root else anchor
         target_doc, tokens = self.locate(ref, doc, pointer)
@@ -432,7 +505,7 @@ class _Bundler:
             return text
         target = self.target(target_doc, tokens, ref, doc, pointer)
         inlined = self.inline(
-            target, target_doc, tokens, ref, doc, pointer, here_anchor, typed=None, descend=descend
+            target, target_doc, tokens, ref, doc, pointer, here_anchor, typed=None
         )
         if siblings and type(inlined) is dict:
             return {**inlined, **{k: value[k] for k in siblings}}
@@ -441,9 +514,16 @@ class _Bundler:
     # --- names ------------------------------------------------------------------------
 
     def new_name(
-        self, section: tuple[str, ...], doc: _Doc, tokens: list[str], ref: str, anchor: str
+        self,
+        section: tuple[str, ...],
+        doc: _Doc,
+        tokens: list[str],
+        ref: str,
+        anchor: str,
+        wanted: str | None = None,
     ) -> str:
-        wanted = _NAME_UNSAFE.sub("_", tokens[-1] if tokens else doc.stem).strip("_") or "ref"
+        if wanted is None:
+            wanted = _NAME_UNSAFE.sub("_", tokens[-1] if tokens else doc.stem).strip("_") or "ref"
         taken = self.taken[section]
         entry_name = wanted
         number = 1
@@ -567,45 +647,66 @@ class _Bundler:
         self.texts[target_doc.key] = text
         return text
 
-    # --- checks -----------------------------------------------------------------------
 
-    def _check_local_refs(self) -> None:
-        checked: set[tuple[str, ...]] = set()
-        for tokens, referrer, pointer, ref, lexical in self.local_refs:
-            if tuple(tokens) in checked:
-                continue
-            try:
-                resolve(self.root, tokens)
-                checked.add(tuple(tokens))
-            except PointerError as exc:
-                if lexical and tokens[0] in _DEFS and _enclosing(self.root, tokens, pointer):
-                    continue  # relative to its enclosing schema: the $defs pass resolves it
-                raise DocumentError(
-                    f"{referrer}: at {pointer or '/'}: $ref {ref!r} does not resolve in the"
-                    f" document ({exc} at #{_fragment(tokens[: exc.depth])})"
-                ) from exc
-
-
-def _table_for(document: JSONObject) -> tuple[TypeTable, dict[str, tuple[str, ...]]]:
-    """The walker's type table for the declared version, with schemas read generously.
+def _table_for(
+    document: JSONObject,
+) -> tuple[TypeTable, dict[str, tuple[str, ...]], frozenset[str]]:
+    """The walker's type table for the document, read generously; its reusable sections; the
+    types a Reference Object may stand for.
 
     Bundling must find every `$ref`, also in documents whose content does not match their
-    label (a 2.0 document with `anyOf`, a 3.0 one with 3.1 keywords): a Schema is read with
-    every JSON Schema applicator that holds subschemas, whatever the declared version.
+    label (a 2.0 document with `anyOf`, a 3.0 one with 3.1 keywords or 3.2 fields): 3.x
+    documents are read with the 3.2 table, and a Schema with every JSON Schema applicator that
+    holds subschemas, whatever the declared version.
     """
     if "swagger" in document:
-        table, sections = SWAGGER_20, _SECTIONS_20
-    elif str(document.get("openapi", "")).startswith("3.0."):
-        table, sections = OPENAPI_30, _SECTIONS_3
+        table, sections, referenceable = SWAGGER_20, _SECTIONS_20, _REFERENCEABLE_20
     else:
-        table, sections = OPENAPI_31, _SECTIONS_3
+        table, sections, referenceable = OPENAPI_32, _SECTIONS_3, _REFERENCEABLE_3
     schema = table["Schema"]
     generous = {**OPENAPI_31["Schema"].fields, **schema.fields}
     if "swagger" in document:
         generous.pop("discriminator", None)  # a string in 2.0
     merged = dict(table)
     merged["Schema"] = NodeType("Schema", generous, schema.entries)
-    return merged, sections
+    return merged, sections, referenceable
+
+
+_NOWHERE: Any = object()
+
+
+def _resolved(data: JSON, tokens: list[str]) -> JSON:
+    """The node at `tokens`, or `_NOWHERE`."""
+    try:
+        return resolve(data, tokens)
+    except PointerError:
+        return _NOWHERE
+
+
+# Tokens that only say where in the structure a node sits, not what it is.
+_STRUCTURAL = frozenset(
+    {
+        "paths",
+        "definitions",
+        "components",
+        "schemas",
+        "schema",
+        "responses",
+        "parameters",
+        "content",
+        "properties",
+        "items",
+        "requestBody",
+        "requestBodies",
+    }
+)
+
+
+def _hoisted_name(tokens: list[str]) -> str:
+    """A component name for a node found at `tokens`: `#/definitions/Pet` → Pet,
+    `#/paths/~1pets/get/responses/200/schema` → pets_get_200."""
+    words = [_NAME_UNSAFE.sub("_", t).strip("_") for t in tokens if t not in _STRUCTURAL]
+    return "_".join(w for w in words if w)[:80] or "ref"
 
 
 def _resolves(data: JSON, tokens: list[str]) -> bool:
