@@ -152,9 +152,9 @@ BAD_INPUTS = [
     ("binary.json", bytes(range(256)), 1, "binary.json: not a text file (NUL byte at offset 0)"),
     ("list.yaml", b"- 1\n", 1, "the document is a list, not a mapping"),
     ("noversion.yaml", b"info: {}\n", 1, "not an OpenAPI document: no top-level 'openapi'"),
-    ("v32.yaml", b"openapi: 3.2.0\n", 1, "OpenAPI 3.2.0 is not supported"),
+    ("v33.yaml", b"openapi: 3.3.0\n", 1, "OpenAPI 3.3.0 is not supported"),
     ("v4.yaml", b"openapi: 4.0.0\n", 1, "unsupported OpenAPI version '4.0.0'"),
-    ("number.yaml", b"openapi: 3.0\n", 1, "/openapi: the version must be a string, not 3.0"),
+    ("number.yaml", b"openapi: 3\n", 1, "/openapi: the version must be a string like '3.1.0', not 3"),
     ("nan.yaml", b"openapi: 3.0.3\nx: .nan\n", 1, "nan.yaml: line 2, column 4"),
     (
         "bomb.yaml",
@@ -167,13 +167,6 @@ BAD_INPUTS = [
         "YAML aliases expand to more than",
     ),
     ("deep.json", b'{"a":' * 300 + b"1" + b"}" * 300, 1, "nested deeper than 256 levels"),
-    (
-        "invalid.yaml",
-        b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
-        b"paths: {/a: {get: {responses: {'200': {description: ok}}, security: nope}}}\n",
-        1,
-        "error: invalid at /paths/~1a/get/security: 'nope' is not of type 'array'",
-    ),
 ]
 
 
@@ -190,6 +183,22 @@ def test_bad_input(tmp_path: Path, name: str, content: bytes, code: int, message
     assert "Traceback" not in run.stderr
     assert run.stdout == ""
     assert not out.exists()
+
+
+def test_a_value_of_the_wrong_shape_is_set_aside_with_a_warning(tmp_path: Path) -> None:
+    """Conform keeps what 3.0.3 has no place for as an `x-` extension, and says so."""
+    source = tmp_path / "odd.yaml"
+    source.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+        "paths: {/a: {get: {responses: {'200': {description: ok}}, security: nope}}}\n"
+    )
+    out = tmp_path / "spec.json"
+    run = run_cli("extract", "--file", source, "-o", out, "-v")
+    assert run.code == 0, run.stderr
+    operation = json.loads(out.read_text())["paths"]["/a"]["get"]
+    assert "security" not in operation and operation["x-security"] == "nope"
+    assert "/paths/~1a/get/security" in run.stderr
+    assert "kept as x-security" in run.stderr
 
 
 def test_bad_input_leaves_an_existing_module_untouched(tmp_path: Path) -> None:

@@ -86,43 +86,57 @@ class ConversionResult:
 
 
 def detect_version(document: JSONObject) -> str:
-    """The declared version ("2.0", "3.0.1", ...) or a clear error when there is none usable."""
-    if "openapi" in document:
-        declared = document["openapi"]
-        field_name = "openapi"
-    elif "swagger" in document:
-        declared = document["swagger"]
-        field_name = "swagger"
-    else:
+    """The declared version ("2.0", "3.0.1", ...) or a clear error when there is none usable.
+
+    A number is read as the version it spells when that is certain: YAML's unquoted
+    `swagger: 2.0` is the float 2.0, `openapi: 3.1` is 3.1 (3.1.0).
+    """
+    field_name = _version_field(document)
+    declared = document[field_name]
+    if type(declared) is str:
+        return declared
+    spelled = _numeric_version(declared)
+    if spelled is None:
         raise DocumentError(
-            "not an OpenAPI document: no top-level 'openapi' (3.x) or 'swagger' (2.0) field"
+            f"/{field_name}: the version must be a string like '3.1.0', not {declared!r}"
         )
-    if not isinstance(declared, str):
-        raise DocumentError(
-            f"/{field_name}: the version must be a string, not {declared!r}"
-            f" (in YAML, quote it: {field_name}: '{declared}')"
-        )
-    return declared
+    return spelled
+
+
+def _version_field(document: JSONObject) -> str:
+    for name in ("openapi", "swagger"):
+        if name in document:
+            return name
+    raise DocumentError(
+        "not an OpenAPI document: no top-level 'openapi' (3.x) or 'swagger' (2.0) field"
+    )
+
+
+def _numeric_version(value: object) -> str | None:
+    """`2.0` → "2.0", `3.0` → "3.0.0", `3.1` → "3.1.0"; None when a number says no more."""
+    if type(value) is not float:
+        return None
+    return {2.0: "2.0", 3.0: "3.0.0", 3.1: "3.1.0", 3.2: "3.2.0"}.get(value)
+
+
+_SUPPORTED = "Swagger 2.0 and OpenAPI 3.0.x, 3.1.x and 3.2.x"
 
 
 def _check_supported(version: str) -> None:
-    if version == "2.0" or version.startswith(("3.0.", "3.1.")):
+    if version == "2.0" or version.startswith(("3.0.", "3.1.", "3.2.")):
         return
     if version.startswith("3."):
         raise DocumentError(
-            f"/openapi: OpenAPI {version} is not supported: openapi-meta reads Swagger 2.0 and"
-            " OpenAPI 3.0.x and 3.1.x (fal needs 3.0.3; ask your framework for a 3.1 or 3.0"
-            " document)"
+            f"/openapi: OpenAPI {version} is not supported: openapi-meta reads {_SUPPORTED}"
+            " (fal needs 3.0.3; ask your framework for a 3.1 or 3.0 document)"
         )
-    raise DocumentError(
-        f"unsupported OpenAPI version {version!r}: openapi-meta reads Swagger 2.0 and"
-        " OpenAPI 3.0.x and 3.1.x"
-    )
+    raise DocumentError(f"unsupported OpenAPI version {version!r}: openapi-meta reads {_SUPPORTED}")
 
 
 def _passes(context: ConversionContext, document: JSONObject) -> list[Any]:
     """The passes, in the order their `leave_Schema` handlers run on each schema."""
     from openapi_meta.convert.document31 import Document31
+    from openapi_meta.convert.document32 import Document32
     from openapi_meta.convert.path_items import PathItems
     from openapi_meta.convert.repair_info import RepairInfo
     from openapi_meta.convert.repair_required import RepairRequired
@@ -151,6 +165,7 @@ def _passes(context: ConversionContext, document: JSONObject) -> list[Any]:
         SchemaDefs(context, document),
         PathItems(context),
         Document31(context),
+        Document32(context, document),
         RepairInfo(context),
     ]
 
@@ -212,14 +227,24 @@ def convert(
     context = ConversionContext(
         base_dir=base_dir, allow_remote=allow_remote, name=name, version=version, ref_root=ref_root
     )
+    field_name = _version_field(document)
+    if type(document[field_name]) is not str:
+        context.report(
+            "version-number",
+            Level.INFO,
+            f"/{field_name}",
+            f"{field_name}: {document[field_name]!r} is a number (YAML without quotes);"
+            f" read as '{version}'",
+        )
     result = _bundle(document, context)  # a new document: the input is never touched
+    result[field_name] = version
     pointer_map = None
     if version == "2.0":
         from openapi_meta.convert.swagger2 import upgrade_swagger2_traced
 
         result, pointer_map = upgrade_swagger2_traced(result, context, copy=False)
     upgraded = len(context.findings)
-    context.schema_refs_have_siblings = version.startswith("3.1.")
+    context.schema_refs_have_siblings = version.startswith(("3.1.", "3.2."))
     result = _down_convert(result, context)
     result = _conform(result, context)
     if pointer_map is not None:
@@ -250,7 +275,7 @@ def convert(
                 f"the document says {declared} but uses 3.1 constructs ({', '.join(constructs)});"
                 " converted as 3.1",
             )
-    elif version.startswith("3.1."):
+    elif version != "2.0":
         context.report(
             "version-set", Level.INFO, "/openapi", f"OpenAPI {version} converted to 3.0.3"
         )

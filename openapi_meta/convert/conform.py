@@ -53,6 +53,7 @@ _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
     "integer": (int,),
 }
 _ENTRY_KEYS = {name: re.compile(pattern) for name, pattern in oas30.ENTRY_KEYS.items()}
+_REQUIRED_SET = {name: frozenset(fields) for name, fields in oas30.REQUIRED.items()}
 
 # Neutral values for required fields: what an absent field can become without claiming
 # anything the document did not say.
@@ -120,7 +121,10 @@ class Conform:
                 )
         for key, allowed in _ALLOWED.get(type_name, ()):
             if key in node and node[key] not in allowed:
-                self.not_allowed(node, key, pointer, allowed)
+                if key not in _REQUIRED_SET.get(type_name, ()):
+                    self.not_allowed(node, key, pointer, allowed)
+                elif not self.matched(node, key, pointer, allowed):
+                    return self.impossible(pointer, f"a {type_name} with {key} {brief(node[key])}")
         for key, name in _FORMATS.get(type_name, ()):
             if key in node and not format_ok(node[key], name):  # type: ignore[arg-type]
                 self.keep_as_extension(
@@ -268,23 +272,31 @@ class Conform:
     def not_allowed(
         self, node: JSONObject, key: str, pointer: str, allowed: tuple[str, ...]
     ) -> None:
-        value = node[key]
-        where = join_pointer(pointer, key)
-        if type(value) is str:
-            for candidate in allowed:
-                if candidate.lower() == value.lower():
-                    node[key] = candidate
-                    self.report(
-                        "value-coerced", Level.INFO, where, f"{value!r} read as {candidate!r}"
-                    )
-                    return
-        del node[key]
+        """A value outside `allowed`: matched without regard to case, else removed."""
+        if self.matched(node, key, pointer, allowed):
+            return
+        value = node.pop(key)
         self.report(
             "value-not-allowed",
             Level.WARNING,
-            where,
+            join_pointer(pointer, key),
             f"{key} {brief(value)} is not one of {', '.join(allowed)}; removed",
         )
+
+    def matched(self, node: JSONObject, key: str, pointer: str, allowed: tuple[str, ...]) -> bool:
+        """`Query` is `query`: the allowed value that differs only in case, if there is one."""
+        value = node[key]
+        for candidate in allowed if type(value) is str else ():
+            if candidate.lower() == value.lower():  # type: ignore[union-attr]
+                node[key] = candidate
+                self.report(
+                    "value-coerced",
+                    Level.INFO,
+                    join_pointer(pointer, key),
+                    f"{value!r} read as {candidate!r}",
+                )
+                return True
+        return False
 
     def require(self, node: JSONObject, pointer: str, type_name: str, fields: Any = None) -> Any:
         """Fill or give up on the required fields: None, or REMOVE for an impossible object."""
@@ -367,6 +379,7 @@ class Conform:
         self.after.path_items.append((node, pointer))
 
     def visit_Parameter(self, node: JSONObject, pointer: str, node_type: object) -> Any:
+        self.after.origins[id(node)] = pointer
         if self.project(node, pointer, "Parameter") is REMOVE:
             return REMOVE
         location = node["in"]
@@ -470,13 +483,17 @@ class Conform:
             )
 
     def visit_SecurityScheme(self, node: JSONObject, pointer: str, node_type: object) -> Any:
+        declared = node.get("type")
+        if declared not in oas30.SCHEME_FIELDS and "type" in node:
+            self.matched(node, "type", pointer, oas30.ALLOWED[("SecurityScheme", "type")])
         kind = node.get("type")
-        if type(kind) is str and kind not in oas30.SCHEME_FIELDS:
-            self.not_allowed(node, "type", pointer, oas30.ALLOWED[("SecurityScheme", "type")])
-            kind = node.get("type")
         if kind not in oas30.SCHEME_FIELDS:
             self.after.removed_schemes.add(pointer)
-            what = f"a security scheme of type {brief(kind)}" if kind else "a security scheme"
+            what = (
+                f"a security scheme of type {brief(declared)}"
+                if declared
+                else "a security scheme without type"
+            )
             return self.impossible(pointer, what)
         own = oas30.SCHEME_FIELDS[kind]  # type: ignore[index]
         shapes = {key: shape for key, shape in _SHAPES["SecurityScheme"].items() if key in own}
@@ -549,6 +566,7 @@ class Conform:
 
     def visit_Reference(self, node: JSONObject, pointer: str, node_type: Any) -> None:
         self.after.references.append((node, pointer, node_type.name))
+        self.after.origins[id(node)] = pointer
 
     # --- map-like objects -------------------------------------------------------------
 
@@ -581,7 +599,7 @@ class Conform:
                 continue
             fixed = fix_key(key)
             if fixed is not None and fixed not in node and pattern.match(fixed):
-                node[fixed] = node.pop(key)
+                rename_key(node, key, fixed)
                 self.report(
                     "key-renamed",
                     Level.WARNING,
@@ -623,6 +641,14 @@ for _name in oas30.FIELDS:
             return self.project(node, pointer, node_type.name)
 
         setattr(Conform, f"visit_{_name}", _visit)
+
+
+def rename_key(mapping: JSONObject, old: str, new: str) -> None:
+    """`mapping[old]` becomes `mapping[new]` in the same place of the order (the object stays
+    the same one: others may hold it)."""
+    items = [(new if key == old else key, value) for key, value in mapping.items()]
+    mapping.clear()
+    mapping.update(items)
 
 
 def _path_key(key: str) -> str | None:

@@ -6,7 +6,8 @@ Run once after the walk, in this order:
    is repaired where that invents nothing: at a Schema position it becomes `{}` (any value,
    which is all the document says); anywhere else the referring object is removed;
 2. security requirements name schemes that exist: a requirement on a scheme that was removed
-   (3.1's `mutualTLS`) or never declared loses that entry;
+   (3.1's `mutualTLS`) or never declared loses that entry, and a requirement left naming
+   nothing is removed (an empty one would mean "no authentication" instead);
 3. operationIds are unique: a repeat gets `_2`, `_3`, ...;
 4. a parameter list names each (name, in) once: later repeats are removed;
 5. a schema with `allOf` requires only properties that it or its members define.
@@ -44,6 +45,9 @@ class ConformDocument:
     operations: list[tuple[JSONObject, str]] = field(default_factory=list)
     path_items: list[tuple[JSONObject, str]] = field(default_factory=list)
     all_of: list[tuple[JSONObject, str]] = field(default_factory=list)
+    # The walk pointer (the input's) of parameters and references, by identity: list
+    # positions shift when conform removes an item.
+    origins: dict[int, str] = field(default_factory=dict)
     removed_schemes: set[str] = field(default_factory=set)
 
     def report(self, code: str, level: Level, pointer: str, message: str) -> None:
@@ -93,7 +97,10 @@ class ConformDocument:
         schemes = components.get("securitySchemes") if type(components) is dict else None
         declared = set(schemes) if type(schemes) is dict else set()
         removed = {unescape_token(p.rsplit("/", 1)[-1]) for p in self.removed_schemes}
+        emptied: set[int] = set()
         for requirement, pointer in self.requirements:
+            if requirement and all(n not in declared for n in requirement):
+                emptied.add(id(requirement))
             for name in [n for n in requirement if n not in declared]:
                 del requirement[name]
                 why = (
@@ -107,6 +114,11 @@ class ConformDocument:
                     join_pointer(pointer, name),
                     f"the security scheme {name!r} {why}: this requirement no longer names it",
                 )
+        if emptied:
+            for holder in [document, *(op for op, _ in self.operations)]:
+                security = holder.get("security")
+                if type(security) is list:
+                    holder["security"] = [r for r in security if id(r) not in emptied]
 
     # -- 3. operationIds
 
@@ -155,7 +167,7 @@ class ConformDocument:
                 self.report(
                     "parameter-repeated",
                     Level.WARNING,
-                    join_pointer(pointer, "parameters", index),
+                    self.origins.get(id(parameter), join_pointer(pointer, "parameters", index)),
                     f"parameter {key[0]!r} in {key[1]} is declared twice here: the repeat removed",
                 )
                 continue

@@ -6,7 +6,6 @@
 - `jsonSchemaDialect`: 3.0 schemas have one fixed dialect; removed;
 - `webhooks`: 3.0 has no webhooks; kept for readers as `x-webhooks` (tools ignore it);
 - `paths` is required in 3.0 (optional in 3.1): `paths: {}` is added;
-- an Operation needs `responses` in 3.0: a `default` response is added;
 - a Reference Object is only `$ref` in 3.0: its `summary`/`description` are removed.
 """
 
@@ -56,16 +55,6 @@ class Document31:
             join_pointer(pointer, "identifier"),
             f"license identifier {identifier!r} written as the license url",
         )
-
-    def leave_Operation(self, node: Any, pointer: str, node_type: object) -> None:
-        if "responses" not in node:
-            node["responses"] = {"default": {"description": "Default response"}}
-            self.context.report(
-                "responses-added",
-                Level.INFO,
-                pointer,
-                "3.0 requires responses on an operation; a default added",
-            )
 
     def leave_Reference(self, node: Any, pointer: str, node_type: Any) -> None:
         if node_type.name in ("Schema", "PathItem") or len(node) == 1:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from openapi_meta.convert.conform import rename_key
 from openapi_meta.document.pointer import PointerError, join_pointer, resolve_ref
 from openapi_meta.findings import Level
 
@@ -57,7 +58,7 @@ class RepairPaths:
                 continue
             plain = self._simplified(node, path)
             if plain != path:
-                node[plain] = node.pop(path)
+                rename_key(node, path, plain)
                 self.context.report(
                     "path-template-simplified",
                     Level.WARNING,

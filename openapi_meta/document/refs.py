@@ -324,10 +324,12 @@ class _Bundler:
                 f"{_where(doc, pointer)}: $ref {ref!r} is circular through a map of"
                 f" {type_name} objects, which cannot be bundled; break the cycle"
             )
+        if doc.is_root and type(target) is dict:
+            self.claim_section(pointer, target_doc, tokens, target)
         self.inlining.append(key)
         try:
             copied = _copy(target)
-            result = self.field(copied, kind, type_name, target_doc, _fragment(tokens), anchor)
+            result = self.field(copied, kind, type_name, target_doc, _fragment(tokens), here_anchor)
         finally:
             self.inlining.pop()
         siblings = {k: v for k, v in value.items() if k != "$ref"}
@@ -341,6 +343,20 @@ class _Bundler:
             f" {'list' if wanted is list else 'map'} of {type_name} objects; replaced by it",
         )
         return result
+
+    def claim_section(
+        self, pointer: str, target_doc: _Doc, tokens: list[str], target: dict[str, JSON]
+    ) -> None:
+        """A reusable section that is a `$ref` to a map of definitions keeps their names, and
+        a reference to one of them (`_index.yaml#/Pet`) is that entry, not a new one."""
+        for section in self.sections.values():
+            if pointer != join_pointer("", *section):
+                continue
+            for name in target:
+                self.taken[section].add(name)
+                entry = (section, target_doc.key, (*tokens, name))
+                self.assigned[entry] = name
+                self.produced.add(entry)
 
     def reference(
         self, value: dict[str, JSON], type_name: str, doc: _Doc, pointer: str, anchor: str
@@ -391,6 +407,14 @@ class _Bundler:
             inlined = self.inline(
                 target, target_doc, tokens, ref, doc, pointer, here_anchor, typed=type_name
             )
+            if type_name not in self.referenceable:
+                self.context.report(
+                    "ref-inlined",
+                    Level.INFO,
+                    here_anchor,
+                    f"{_where(doc, pointer)}: $ref {ref!r} stands for a whole {type_name}, which"
+                    " 3.0 cannot refer to; replaced by it",
+                )
             if not siblings:
                 return inlined
             self.children(siblings, type_name, doc, pointer, anchor)
@@ -408,6 +432,14 @@ class _Bundler:
         if entry_name is None:
             entry_name = self.new_name(section, target_doc, tokens, ref, here_anchor, wanted)
             self.assigned[key] = entry_name
+            if wanted is not None:
+                self.context.report(
+                    "ref-local-bundled",
+                    Level.INFO,
+                    here_anchor,
+                    f"$ref {ref!r} names a {type_name} outside the reusable sections; bundled"
+                    f" as {'/'.join(section)}/{entry_name}",
+                )
         if key not in self.produced:
             self.produced.add(key)
             entries = self.entries[section]
