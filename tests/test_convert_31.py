@@ -80,7 +80,7 @@ def test_findings_name_input_pointers_and_are_deterministic() -> None:
     assert "/components/schemas/Tricky/properties/maybe/anyOf/1/type" in pointers
 
 
-@pytest.mark.parametrize("version", ["3.2.0", "4.0.0", "1.2"])
+@pytest.mark.parametrize("version", ["3.3.0", "4.0.0", "1.2"])
 def test_unsupported_versions_fail_clearly(version: str) -> None:
     with pytest.raises(DocumentError, match=r"not supported|unsupported"):
         convert({"openapi": version, "info": {"title": "t", "version": "1"}, "paths": {}})
@@ -113,9 +113,9 @@ def test_convert_command_strict_fails_on_warnings(
     assert "warning pattern-properties" in capsys.readouterr().err
 
 
-def test_convert_command_refuses_32_with_exit_1(tmp_path: Path) -> None:
+def test_convert_command_refuses_an_unknown_3x_with_exit_1(tmp_path: Path) -> None:
     source = tmp_path / "openapi.yaml"
-    source.write_text("openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
+    source.write_text("openapi: 3.3.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
     assert main(["convert", str(source), "-o", str(tmp_path / "out.json")]) == 1
     assert not (tmp_path / "out.json").exists()
 

@@ -91,6 +91,8 @@ def detect_version(document: JSONObject) -> str:
     A number is read as the version it spells when that is certain: YAML's unquoted
     `swagger: 2.0` is the float 2.0, `openapi: 3.1` is 3.1 (3.1.0).
     """
+    if type(document) is not dict:
+        raise DocumentError(f"the document is {type(document).__name__}, not a mapping")
     field_name = _version_field(document)
     declared = document[field_name]
     if type(declared) is str:
@@ -108,7 +110,7 @@ def _version_field(document: JSONObject) -> str:
         if name in document:
             return name
     raise DocumentError(
-        "not an OpenAPI document: no top-level 'openapi' (3.x) or 'swagger' (2.0) field"
+        "not an OpenAPI document: the document root has no 'openapi' (3.x) or 'swagger' (2.0) field"
     )
 
 
@@ -122,7 +124,7 @@ def _numeric_version(value: object) -> str | None:
 _SUPPORTED = "Swagger 2.0 and OpenAPI 3.0.x, 3.1.x and 3.2.x"
 
 
-def _check_supported(version: str) -> None:
+def _check_supported(version: str, field_name: str) -> None:
     if version == "2.0" or version.startswith(("3.0.", "3.1.", "3.2.")):
         return
     if version.startswith("3."):
@@ -130,7 +132,9 @@ def _check_supported(version: str) -> None:
             f"/openapi: OpenAPI {version} is not supported: openapi-meta reads {_SUPPORTED}"
             " (fal needs 3.0.3; ask your framework for a 3.1 or 3.0 document)"
         )
-    raise DocumentError(f"unsupported OpenAPI version {version!r}: openapi-meta reads {_SUPPORTED}")
+    raise DocumentError(
+        f"/{field_name}: unsupported OpenAPI version {version!r}: openapi-meta reads {_SUPPORTED}"
+    )
 
 
 def _passes(context: ConversionContext, document: JSONObject) -> list[Any]:
@@ -223,7 +227,7 @@ def convert(
     the document; `ref_root` is the folder file `$ref`s may not leave (default: `base_dir`).
     """
     version = detect_version(document)
-    _check_supported(version)
+    _check_supported(version, _version_field(document))
     context = ConversionContext(
         base_dir=base_dir, allow_remote=allow_remote, name=name, version=version, ref_root=ref_root
     )

@@ -29,12 +29,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from openapi_meta.convert.conform_document import ConformDocument
+from openapi_meta.convert.conform_document import (
+    ConformDocument,
+    at_least_one_response,
+    resolve_quietly,
+)
 from openapi_meta.convert.conform_schema import conform_schema
 from openapi_meta.convert.conform_values import MISSING, brief, coerce, format_ok, informative
 from openapi_meta.document import oas30
 from openapi_meta.document.pointer import join_pointer
-from openapi_meta.document.walk import REMOVE, SKIP
+from openapi_meta.document.walk import OPENAPI_30, REMOVE, Replace, copy_tree, walk
 from openapi_meta.findings import Level
 from openapi_meta.jsontypes import JSON, JSONObject
 
@@ -94,11 +98,14 @@ class Conform:
             value = node[key]
             shape = shapes.get(key)
             if shape is None:
-                if key.startswith("x-"):
+                if key.startswith("x-") or (key == "$ref" and type_name == "Schema"):
                     continue
                 self.foreign(node, key, pointer, type_name)
                 continue
             kind, shape_type = shape
+            if key == "$ref" and type(value) is not str:  # a reference is never read into one
+                self.misfit(node, key, pointer, type_name, shape)
+                continue
             if kind == "one":
                 if type(value) is bool and (type_name, key) in oas30.BOOLEAN_OR_SCHEMA:
                     continue
@@ -347,14 +354,7 @@ class Conform:
         self.entries(node, pointer, "Responses", "Response", _status_key)
 
     def leave_Responses(self, node: JSONObject, pointer: str, node_type: object) -> None:
-        if not any(not key.startswith("x-") for key in node):
-            node["default"] = {"description": ""}
-            self.report(
-                "required-added",
-                Level.INFO,
-                pointer,
-                "3.0 requires at least one response: a default response added",
-            )
+        at_least_one_response(node, pointer, self.context)
 
     def visit_Callback(self, node: JSONObject, pointer: str, node_type: object) -> None:
         self.entries(node, pointer, "Callback", "PathItem", lambda key: key)
@@ -372,8 +372,9 @@ class Conform:
                 )
         self.after.requirements.append((node, pointer))
 
-    def leave_Operation(self, node: JSONObject, pointer: str, node_type: object) -> None:
+    def leave_Operation(self, node: JSONObject, pointer: str, node_type: object) -> Any:
         self.after.operations.append((node, pointer))
+        return self.require(node, pointer, "Operation")
 
     def leave_PathItem(self, node: JSONObject, pointer: str, node_type: object) -> None:
         self.after.path_items.append((node, pointer))
@@ -500,7 +501,7 @@ class Conform:
         if self.project(node, pointer, "SecurityScheme", shapes) is REMOVE:
             self.after.removed_schemes.add(pointer)
             return REMOVE
-        if kind == "apiKey" and node.get("in") not in oas30.API_KEY_LOCATIONS:
+        if kind == "apiKey" and "in" in node and node["in"] not in oas30.API_KEY_LOCATIONS:
             self.not_allowed(node, "in", pointer, oas30.API_KEY_LOCATIONS)
         if kind == "http" and "bearerFormat" in node:
             scheme = node.get("scheme")
@@ -547,8 +548,6 @@ class Conform:
         if type(node) is bool:
             # The parent's projection already wrote every other boolean schema as an object.
             return None  # `additionalProperties: false`, which 3.0 allows
-        if type(node.get("$ref")) is str:
-            return SKIP  # a Reference Object: 3.0 ignores what stands next to it
         if node.get("type") == "file":  # 2.0's upload type, in a 3.x document
             node["type"] = "string"
             node.setdefault("format", "binary")
@@ -564,9 +563,29 @@ class Conform:
             self.after.all_of.append((node, pointer))
         return None
 
-    def visit_Reference(self, node: JSONObject, pointer: str, node_type: Any) -> None:
-        self.after.references.append((node, pointer, node_type.name))
-        self.after.origins[id(node)] = pointer
+    def visit_Reference(self, node: JSONObject, pointer: str, node_type: Any) -> Any:
+        name = node_type.name
+        if name in oas30.REFERENCEABLE or name == "PathItem":
+            self.after.references.append((node, pointer, name))
+            self.after.origins[id(node)] = pointer
+            return None
+        # Bundling replaced every reference where 3.0 allows none; one that the 2.0 upgrade or
+        # a 3.1 pass made is replaced here by a projected copy of its target, or removed.
+        target = resolve_quietly(self.document, node)
+        if type(target) is not dict:
+            return self.impossible(
+                pointer, f"a reference ({node['$ref']!r}) where a {name} belongs"
+            )
+        copied = copy_tree(target)
+        self.report(
+            "ref-inlined",
+            Level.INFO,
+            pointer,
+            f"$ref {node['$ref']!r} stands for a whole {name}, which 3.0 cannot refer to;"
+            " replaced by it",
+        )
+        projected = walk(copied, [self], OPENAPI_30, root_type=name, pointer=pointer)
+        return REMOVE if projected is None else Replace(projected)
 
     # --- map-like objects -------------------------------------------------------------
 
@@ -615,6 +634,11 @@ class Conform:
                     f"{key!r} is not a valid key of {type_name}",
                     Level.WARNING,
                 )
+        # openapi-spec-validator follows a `$ref` in the extensions of Paths and Responses as
+        # if they were entries, and fails on one that leads nowhere: checked at the end.
+        for key, value in node.items():
+            if key.startswith("x-") and type(value) is dict and type(value.get("$ref")) is str:
+                self.after.extension_refs.append((node, key, join_pointer(pointer, key)))
 
     def finish(self, document: JSONObject) -> None:
         self.after.finish(document)
@@ -633,7 +657,8 @@ for (_type, _field), _name in oas30.FORMATS.items():
     if _name != "regex":
         _FORMATS.setdefault(_type, []).append((_field, _name))
 
-# Every object type without a rule of its own is projected with the generic rule.
+# Every object type without a rule of its own is projected with the generic rule; after its
+# children, each type checks its required fields again (a child may have been removed).
 for _name in oas30.FIELDS:
     if not hasattr(Conform, f"visit_{_name}") and _name not in oas30.ENTRIES:
 
@@ -641,6 +666,12 @@ for _name in oas30.FIELDS:
             return self.project(node, pointer, node_type.name)
 
         setattr(Conform, f"visit_{_name}", _visit)
+    if _name in oas30.REQUIRED and not hasattr(Conform, f"leave_{_name}"):
+
+        def _leave(self: Conform, node: Any, pointer: str, node_type: Any) -> Any:
+            return self.require(node, pointer, node_type.name) if type(node) is dict else None
+
+        setattr(Conform, f"leave_{_name}", _leave)
 
 
 def rename_key(mapping: JSONObject, old: str, new: str) -> None:

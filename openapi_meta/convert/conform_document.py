@@ -45,6 +45,7 @@ class ConformDocument:
     operations: list[tuple[JSONObject, str]] = field(default_factory=list)
     path_items: list[tuple[JSONObject, str]] = field(default_factory=list)
     all_of: list[tuple[JSONObject, str]] = field(default_factory=list)
+    extension_refs: list[tuple[JSONObject, str, str]] = field(default_factory=list)
     # The walk pointer (the input's) of parameters and references, by identity: list
     # positions shift when conform removes an item.
     origins: dict[int, str] = field(default_factory=dict)
@@ -88,7 +89,17 @@ class ConformDocument:
                     f"$ref {ref!r} {problem}: the {type_name} that refers to it is removed",
                 )
         if doomed:
-            walk(document, [_Remover(doomed)], OPENAPI_30)
+            walk(document, [_Remover(doomed, self.context)], OPENAPI_30)
+        for holder, key, pointer in self.extension_refs:
+            problem = _dangling(document, holder[key]["$ref"])  # type: ignore[index]
+            if problem is not None:
+                del holder[key]
+                self.report(
+                    "ref-unresolved",
+                    Level.WARNING,
+                    pointer,
+                    f"the extension's $ref {problem}: removed (validators follow it)",
+                )
 
     # -- 2. security requirements
 
@@ -201,13 +212,30 @@ class ConformDocument:
 
 
 class _Remover:
-    """A walk that removes the Reference Objects it was given (by identity)."""
+    """A walk that removes the Reference Objects it was given (by identity), and gives a
+    Responses object it emptied its default response."""
 
-    def __init__(self, doomed: set[int]) -> None:
+    def __init__(self, doomed: set[int], context: Any) -> None:
         self.doomed = doomed
+        self.context = context
 
     def visit_Reference(self, node: JSONObject, pointer: str, node_type: Any) -> Any:
         return REMOVE if id(node) in self.doomed else None
+
+    def leave_Responses(self, node: JSONObject, pointer: str, node_type: object) -> None:
+        at_least_one_response(node, pointer, self.context)
+
+
+def at_least_one_response(responses: JSONObject, pointer: str, context: Any) -> None:
+    """3.0 requires an operation to declare a response: an empty `default` one, if none."""
+    if not any(not key.startswith("x-") for key in responses):
+        responses["default"] = {"description": ""}
+        context.report(
+            "required-added",
+            Level.INFO,
+            pointer,
+            "3.0 requires at least one response: a default response added",
+        )
 
 
 def resolve_quietly(document: JSONObject, node: JSON) -> JSON:

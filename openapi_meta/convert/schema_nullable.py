@@ -5,6 +5,9 @@ One remaining member is merged into the schema (a `$ref` becomes `allOf: [{$ref}
 a 3.0 `$ref` cannot have siblings); several stay in `anyOf`/`oneOf`. Title, description,
 default and the like stay where they were.
 
+Null passes a 3.0 `enum` only when the enum lists it, so a member with an `enum` that is
+merged with a null member gets `null` added to its enum (the null member accepted it).
+
 3.0.3 applies `nullable` only next to a `type` in the same object, so on a wrapper without
 `type` (`allOf: [{$ref}]`, a remaining `anyOf`) a strict 3.0.3 validator still rejects null,
 while most tools read it as "may be null": such places get a `nullable-without-type` finding.
@@ -17,6 +20,13 @@ from typing import Any
 from openapi_meta.convert._schema import is_bare_ref, is_null_only, null_only
 from openapi_meta.document.pointer import join_pointer
 from openapi_meta.findings import Level
+
+
+def _accept_null(schema: dict[str, Any]) -> None:
+    schema["nullable"] = True
+    enum = schema.get("enum")
+    if type(enum) is list and None not in enum:
+        enum.append(None)
 
 
 class SchemaNullable:
@@ -54,7 +64,7 @@ class SchemaNullable:
             if keyword == "anyOf" and typed:
                 # Each member then accepts null itself, as strict 3.0.3 validators require.
                 for member in rest:
-                    member["nullable"] = True
+                    _accept_null(member)
             self._report(where, keyword, "kept for the other members, with nullable: true")
             if not (keyword == "anyOf" and typed):
                 self._without_type(node, where)
@@ -68,6 +78,7 @@ class SchemaNullable:
         )
         if mergeable:
             node.update(only)
+            _accept_null(node)
             self._report(where, keyword, "replaced by its one non-null member, nullable: true")
         else:
             node.setdefault("allOf", []).append(only)

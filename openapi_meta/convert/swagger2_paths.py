@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from typing import NamedTuple
 
+from openapi_meta.convert.conform_values import json_key
 from openapi_meta.convert.swagger2_params import (
     DEFAULT_MEDIA_TYPE,
     body_request_body,
@@ -178,8 +179,10 @@ def _definition_as_parameter(
     return None
 
 
-def _key(param: _Param) -> tuple[JSON, JSON]:
-    return (param.node.get("name"), param.node.get("in"))
+def _key(param: _Param) -> tuple[str, str]:
+    """A parameter's (name, in), hashable even when a value has the wrong shape."""
+    name, location = param.node.get("name"), param.node.get("in")
+    return tuple(v if isinstance(v, str) else json_key(v) for v in (name, location))  # type: ignore[return-value]
 
 
 def _plain_parameter(param: _Param, state: Swagger2State) -> JSONObject:
