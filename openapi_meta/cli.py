@@ -18,7 +18,13 @@ import click
 
 from openapi_meta import __version__
 from openapi_meta.errors import InvalidSpecError, OpenApiMetaError
-from openapi_meta.findings import Finding, Level, findings_report, render_findings
+from openapi_meta.findings import (
+    Finding,
+    Level,
+    findings_report,
+    render_findings,
+    render_invalid,
+)
 
 if TYPE_CHECKING:
     from openapi_meta.config import Settings
@@ -429,11 +435,8 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         if isinstance(exc, InvalidSpecError):
-            errors = [f for f in exc.findings if f.level is Level.ERROR]
-            others = [f for f in exc.findings if f.level is not Level.ERROR]
-            _say(render_findings(errors, verbose=True))
-            if others:
-                _say(f"(and {len(others)} findings from conversion; --report lists them all)")
+            verbose = "-v" in args or "--verbose" in args
+            _say(render_invalid(exc.findings, verbose=verbose))
         _say(f"openapi-meta: error: {exc}")
         return exc.exit_code
     return result if isinstance(result, int) else 0

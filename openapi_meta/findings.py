@@ -49,6 +49,36 @@ def render_findings(findings: Iterable[Finding], *, verbose: bool = False) -> st
     return "findings (use --verbose to see each one):\n  " + "\n  ".join(lines)
 
 
+def render_invalid(findings: Iterable[Finding], *, verbose: bool = False) -> str:
+    """Text for a spec that failed validation: each error on one line; with `verbose`, under
+    each one the conversion findings at the same place, above it or below it, which often say
+    why (a value set aside, a reference that led nowhere)."""
+    findings = list(findings)
+    errors = [f for f in findings if f.level is Level.ERROR]
+    others = [f for f in findings if f.level is not Level.ERROR]
+    lines = []
+    for error in errors:
+        lines.append(f"error: {error.code} at {error.pointer or '/'}: {error.message}")
+        for other in others if verbose else ():
+            if _related(error.pointer, other.pointer):
+                where = other.pointer or "/"
+                lines.append(
+                    f"  after {other.level.value} {other.code} at {where}: {other.message}"
+                )
+    if others and not verbose:
+        count = len(others)
+        lines.append(
+            f"(and {count} finding{'s' if count != 1 else ''} from conversion; --verbose shows"
+            " the ones at these places, --report lists them all)"
+        )
+    return "\n".join(lines)
+
+
+def _related(a: str, b: str) -> bool:
+    """The same place, or one inside the other."""
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+
+
 def findings_report(findings: Iterable[Finding]) -> str:
     """A JSON report for CI tools: a list of findings, each with code, level, pointer, message."""
     return json.dumps({"findings": [f.to_dict() for f in findings]}, indent=2) + "\n"

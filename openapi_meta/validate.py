@@ -48,7 +48,7 @@ from typing import Any
 
 import jsonschema_rs
 from jsonschema import Draft4Validator
-from jsonschema.exceptions import best_match
+from jsonschema.exceptions import relevance
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
 # Private, but it is the exact function the reference uses to decide whether a `pattern` is a
@@ -78,10 +78,17 @@ MAX_REFINED = 200
 
 
 def validate(document: JSONObject) -> list[Finding]:
-    """Every validation error of `document` as an error finding with its absolute pointer."""
-    findings = set(_structure_errors(document))
-    findings.update(_SemanticChecker(document).run())
-    return sorted(findings, key=lambda f: (f.pointer, f.code, f.message))
+    """Every validation error of `document` as an error finding with its absolute pointer:
+    one per place (the structure check and the schema check often see the same mistake)."""
+    findings = [*_structure_errors(document), *_SemanticChecker(document).run()]
+    first: dict[str, Finding] = {}
+    for finding in sorted(findings, key=lambda f: (f.pointer, _PRIORITY.get(f.code, 9), f.message)):
+        first.setdefault(finding.pointer, finding)
+    return sorted(first.values(), key=lambda f: (f.pointer, f.code, f.message))
+
+
+# Which finding speaks for a place that several checks flag.
+_PRIORITY = {"unresolved-ref": 0, "invalid": 1, "invalid-schema": 2}
 
 
 # --- 1. the OAS 3.0 JSON Schema -------------------------------------------------------------
@@ -118,8 +125,8 @@ def _structure_errors(document: JSONObject) -> Iterator[Finding]:
 def _refine(
     document: JSONObject, tokens: list[Any], schema_path: list[Any]
 ) -> tuple[list[Any], str] | None:
-    """A deeper location and clearer message for a structural error (oneOf: which branch and
-    why), from the pure-Python validator run on the offending node only."""
+    """A deeper location and a message a person can act on for a structural error, from the
+    pure-Python validator run on the offending node only (see `_explain`)."""
     node: Any = document
     for token in tokens:
         node = node[int(token)] if isinstance(node, list) else node[str(token)]
@@ -129,31 +136,106 @@ def _refine(
             return None
         schema = schema[int(token)] if isinstance(schema, list) else schema[str(token)]
     validator = Draft4Validator(_oas30_schema()).evolve(schema=schema)
-    error = best_match(validator.iter_errors(node))
-    if error is None:
-        return None
-    error = _meant_branch(error)
-    return list(error.absolute_path), error.message
+    errors = list(validator.iter_errors(node))
+    return _explain(errors) if errors else None
+
+
+def _explain(errors: list[Any]) -> tuple[list[Any], str]:
+    path, message, context = _explain_parts(errors)
+    return path, f"{context}: {message}" if context else message
+
+
+def _explain_parts(errors: list[Any]) -> tuple[list[Any], str, str]:
+    """The error that says what is wrong, followed through every oneOf/anyOf into the branch
+    the author meant; all the required fields missing there named in one message; a `not`
+    of required fields said as the schema's own description ("Example and examples are
+    mutually exclusive")."""
+    # jsonschema's `best_match` would also descend into oneOf branches, by its own guess.
+    error = max(errors, key=relevance)
+    siblings = errors
+    context = ""
+    while error.context and error.validator in ("oneOf", "anyOf"):
+        branch = _meant_branch(error)
+        if branch is None:
+            break
+        siblings = [e for e in error.context if e.relative_schema_path[0] == branch]
+        chosen = error.validator_value[branch]
+        if isinstance(chosen, dict) and isinstance(chosen.get("description"), str):
+            context = chosen["description"]  # "Parameter in path"
+        error = max(siblings, key=relevance)
+    path = list(error.absolute_path)
+    if error.validator in ("oneOf", "anyOf") and all(
+        e.validator == "required" for e in error.context
+    ):
+        names = ", ".join(dict.fromkeys(_missing_name(e) for e in error.context))
+        return path, f"one of these fields is required: {names}", context
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed and not k.startswith("x-")]
+        owner = _definition_name(error.schema)
+        message = (
+            f"{', '.join(extra)}: not a field of {owner or 'this object'} in 3.0.3 (only its own"
+            " fields and x- extensions are allowed)"
+        )
+        return path, message, context
+    if error.validator == "required":
+        missing = [
+            _missing_name(e)
+            for e in siblings
+            if e.validator == "required" and list(e.absolute_path) == path
+        ]
+        names = ", ".join(dict.fromkeys(missing))
+        plural = "s" if len(set(missing)) > 1 else ""
+        return path, f"required field{plural} missing: {names}", context
+    if error.validator == "not" and isinstance(error.validator_value, dict):
+        fields = error.validator_value.get("required")
+        if isinstance(fields, list):
+            described = error.schema.get("description") if isinstance(error.schema, dict) else None
+            return path, described or f"{' and '.join(fields)} must not both be present", context
+    return path, error.message, context
+
+
+def _definition_name(schema: Any) -> str | None:
+    """The OAS 3.0 JSON Schema's name for one of its definitions ("MediaType")."""
+    for name, definition in _oas30_schema()["definitions"].items():
+        if definition is schema:
+            return name
+    return None
+
+
+def _missing_name(error: Any) -> str:
+    """The property a `required` error names ("'title' is a required property")."""
+    message = str(error.message)
+    return message.split("'")[1] if message.count("'") >= 2 else message
+
+
+def _meant_branch(error: Any) -> int | None:
+    """The branch of a failed oneOf/anyOf the node was meant to match, or None: a Reference
+    only when the node has a `$ref`; not a branch whose fixed value (`type: apiKey`, `in:
+    path`) the node contradicts; of the rest, the one with the fewest errors."""
+    is_ref = isinstance(error.instance, dict) and "$ref" in error.instance
+    by_branch: dict[int, list[Any]] = {}
+    for e in error.context:
+        by_branch.setdefault(e.relative_schema_path[0], []).append(e)
+    candidates = []
+    for index, branch in enumerate(error.validator_value):
+        if (branch == _REFERENCE) != is_ref:
+            continue
+        branch_errors = by_branch.get(index, [])
+        contradicted = any(
+            len(e.relative_path) == 1
+            and (e.validator == "const" or (e.validator == "enum" and len(e.validator_value) == 1))
+            for e in branch_errors
+        )
+        if not contradicted:
+            candidates.append((len(branch_errors), index))
+    candidates.sort()
+    if not candidates or (len(candidates) > 1 and candidates[0][0] == candidates[1][0]):
+        return None  # two branches fit as well (or as badly): say what the choice is
+    return candidates[0][1]
 
 
 _REFERENCE = {"$ref": "#/definitions/Reference"}
-
-
-def _meant_branch(error: Any) -> Any:
-    """Follow a failed "X or Reference" choice into the branch the author meant (Reference
-    only when the node has a `$ref`), as long as one branch remains: "'description' is a
-    required property" rather than "is not valid under any of the given schemas"."""
-    while error.context and error.validator in ("oneOf", "anyOf"):
-        is_ref = isinstance(error.instance, dict) and "$ref" in error.instance
-        meant = [
-            e
-            for e in error.context
-            if (error.validator_value[e.relative_schema_path[0]] == _REFERENCE) == is_ref
-        ]
-        if not meant or len({e.relative_schema_path[0] for e in meant}) != 1:
-            break
-        error = best_match(meant)
-    return error
 
 
 # --- 2-4. the semantic walk -----------------------------------------------------------------
@@ -529,4 +611,8 @@ def _brief(value: Any) -> str:
 
 
 def _shorten(message: str) -> str:
-    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+    """At most MAX_MESSAGE characters, cut between words."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    cut = message.rfind(" ", 0, MAX_MESSAGE - 1)
+    return message[: cut if cut > MAX_MESSAGE // 2 else MAX_MESSAGE - 1].rstrip(" ,:;") + "…"

@@ -502,3 +502,111 @@ def test_mutated_documents_get_the_oracles_verdict(data: st.DataObject) -> None:
         else:
             container[key] = copy.deepcopy(data.draw(st.sampled_from(ODD_VALUES), label="value"))
     check_against_oracle(document)
+
+
+# --- messages a person can act on -----------------------------------------------------------
+
+
+def _with(**paths: Any) -> dict[str, Any]:
+    document = base_document()
+    document["paths"] = paths
+    return document
+
+
+MESSAGES = [
+    (
+        {"openapi": "3.0.3", "info": {}, "paths": {}},
+        "/info",
+        "required fields missing: title, version",
+    ),
+    (
+        _with(**{"/a": {"get": {"parameters": [{"name": "q", "in": "query"}], "responses": {}}}}),
+        "/paths/~1a/get/parameters/0",
+        "one of these fields is required: schema, content",
+    ),
+    (
+        _with(
+            **{
+                "/a": {
+                    "get": {
+                        "parameters": [
+                            {"name": "q", "in": "query", "schema": {}, "example": 1, "examples": {}}
+                        ],
+                        "responses": {"200": {"description": "ok"}},
+                    }
+                }
+            }
+        ),
+        "/paths/~1a/get/parameters/0",
+        "Example and examples are mutually exclusive",
+    ),
+    (
+        _with(**{"/a/{q}": {"get": {"parameters": [{"name": "q", "in": "path", "schema": {}}]}}}),
+        "/paths/~1a~1{q}/get/parameters/0",
+        "Parameter in path: required field missing: required",
+    ),
+    (
+        _with(
+            **{
+                "/a": {
+                    "get": {
+                        "responses": {
+                            "200": {"description": "ok", "content": {"a/b": {"description": "x"}}}
+                        }
+                    }
+                }
+            }
+        ),
+        "/paths/~1a/get/responses/200/content/a~1b",
+        "description: not a field of MediaType in 3.0.3",
+    ),
+]
+
+
+@pytest.mark.parametrize(("document", "pointer", "message"), MESSAGES)
+def test_one_message_per_problem_that_says_what_to_do(
+    document: dict[str, Any], pointer: str, message: str
+) -> None:
+    findings = validate(document)
+    at = [f for f in findings if f.pointer == pointer]
+    assert len(at) == 1, findings
+    assert message in at[0].message
+    assert "is not valid under any of the given schemas" not in at[0].message
+
+
+def test_a_bad_schema_keyword_is_one_finding_not_one_per_check() -> None:
+    document = base_document()
+    document["components"] = {"schemas": {"A": {"properties": {"x": {"type": "strin"}}}}}
+    findings = [f for f in validate(document) if f.pointer.startswith("/components/schemas/A")]
+    assert [(f.pointer, f.code) for f in findings] == [
+        ("/components/schemas/A/properties/x/type", "invalid")
+    ]
+    assert "'strin' is not one of" in findings[0].message
+
+
+def test_long_messages_are_cut_between_words() -> None:
+    from openapi_meta.validate import MAX_MESSAGE, _shorten
+
+    words = [f"word{i:05d}" for i in range(100)]
+    shortened = _shorten(" ".join(words))
+    assert shortened.endswith("…") and len(shortened) <= MAX_MESSAGE
+    kept = shortened[:-1].split(" ")
+    assert kept == words[: len(kept)]
+
+
+def test_verbose_shows_the_conversion_findings_that_explain_an_error() -> None:
+    from openapi_meta.findings import render_invalid
+
+    findings = [
+        Finding("invalid", Level.ERROR, "/components/schemas/A", "required field missing: x"),
+        Finding("field-removed", Level.WARNING, "/components/schemas/A/x", "x was null"),
+        Finding("version-set", Level.INFO, "/openapi", "3.1.0 converted to 3.0.3"),
+    ]
+    quiet = render_invalid(findings)
+    assert quiet.splitlines()[0] == (
+        "error: invalid at /components/schemas/A: required field missing: x"
+    )
+    assert "2 findings from conversion" in quiet and "x was null" not in quiet
+    verbose = render_invalid(findings, verbose=True)
+    assert "after warning field-removed at /components/schemas/A/x: x was null" in verbose
+    assert "version-set" not in verbose
