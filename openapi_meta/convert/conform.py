@@ -57,6 +57,31 @@ _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
     "integer": (int,),
 }
 _ENTRY_KEYS = {name: re.compile(pattern) for name, pattern in oas30.ENTRY_KEYS.items()}
+_ANY = frozenset()  # marks a field that takes any value
+
+
+def _fine_types(type_name: str, field: str, shape: Shape) -> frozenset[type] | None:
+    """The Python types a field's value may have to need no repair (None: always check)."""
+    kind, shape_type = shape
+    if kind != "one" or field == "$ref":
+        return None  # lists and maps: their members need a look too
+    if shape_type == "any":
+        return _ANY
+    if shape_type in _PYTHON_TYPES:
+        return frozenset(_PYTHON_TYPES[shape_type])
+    if (type_name, field) in oas30.BOOLEAN_OR_SCHEMA:
+        return frozenset({dict, bool})
+    return frozenset({dict})
+
+
+_FINE: dict[str, dict[str, frozenset[type]]] = {
+    name: {
+        field: fine
+        for field, shape in shapes.items()
+        if (fine := _fine_types(name, field, shape)) is not None
+    }
+    for name, shapes in _SHAPES.items()
+}
 _REQUIRED_SET = {name: frozenset(fields) for name, fields in oas30.REQUIRED.items()}
 
 # Neutral values for required fields: what an absent field can become without claiming
@@ -94,27 +119,21 @@ class Conform:
     def project(self, node: JSONObject, pointer: str, type_name: str, fields: Any = None) -> Any:
         """Make `node` an object of `type_name`; REMOVE when it cannot be one."""
         shapes: dict[str, Shape] = fields if fields is not None else _SHAPES[type_name]
+        fine = _FINE[type_name] if fields is None else {}
         for key in list(node):
             value = node[key]
+            accepted = fine.get(key)
+            if accepted is not None and (accepted is _ANY or type(value) in accepted):
+                continue  # the common case: a defined field with a value of its shape
             shape = shapes.get(key)
             if shape is None:
                 if key.startswith("x-") or (key == "$ref" and type_name == "Schema"):
                     continue
                 self.foreign(node, key, pointer, type_name)
                 continue
-            kind, shape_type = shape
             if key == "$ref" and type(value) is not str:  # a reference is never read into one
                 self.misfit(node, key, pointer, type_name, shape)
                 continue
-            if kind == "one":
-                if type(value) is bool and (type_name, key) in oas30.BOOLEAN_OR_SCHEMA:
-                    continue
-                accepted = _PYTHON_TYPES.get(shape_type)
-                if accepted is not None:
-                    if type(value) in accepted:
-                        continue
-                elif shape_type == "any" or type(value) is dict:
-                    continue
             fixed = self.shaped(value, shape, join_pointer(pointer, key))
             if fixed is MISSING:
                 self.misfit(node, key, pointer, type_name, shape)

@@ -67,8 +67,12 @@ class ConformDocument:
 
     def references_resolve(self, document: JSONObject) -> None:
         doomed: set[int] = set()
+        problems: dict[str, str | None] = {}  # GitHub's 10,000 refs name 900 targets
         for node, pointer, type_name in self.references:
-            problem = _dangling(document, node["$ref"])  # type: ignore[arg-type]
+            ref = node["$ref"]
+            if ref not in problems:
+                problems[ref] = _dangling(document, ref)  # type: ignore[arg-type]
+            problem = problems[ref]  # type: ignore[index]
             if problem is None:
                 continue
             ref = node["$ref"]

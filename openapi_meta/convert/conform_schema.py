@@ -40,8 +40,35 @@ except ImportError:  # pragma: no cover - regress is a dependency; be safe witho
 _ECMA_LETTER_ESCAPES = frozenset("dDwWsSbBtnvfrcxuk0123456789")
 
 
+# The keywords with a rule here: most schemas have none of them (a fast way out).
+_RULED = frozenset(
+    {
+        "required",
+        "enum",
+        "multipleOf",
+        "exclusiveMaximum",
+        "exclusiveMinimum",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "pattern",
+        *oas30.NON_NEGATIVE,
+    }
+)
+
+
 def conform_schema(node: JSONObject, pointer: str, context: Any) -> None:
     """Repair the keyword rules of one (already shaped) Schema Object in place."""
+    if node.get("type") == "array" and "items" not in node:
+        node["items"] = {}
+        context.report(
+            "items-added",
+            Level.INFO,
+            pointer,
+            "3.0 requires items next to type: array; items: {} added",
+        )
+    if node.keys().isdisjoint(_RULED):
+        return
     report = context.report
     required = node.get("required")
     if required is not None:
@@ -112,14 +139,6 @@ def conform_schema(node: JSONObject, pointer: str, context: Any) -> None:
                 join_pointer(pointer, "pattern"),
                 f"pattern {brief(pattern)} removed: {problem}",
             )
-    if node.get("type") == "array" and "items" not in node:
-        node["items"] = {}
-        report(
-            "items-added",
-            Level.INFO,
-            pointer,
-            "3.0 requires items next to type: array; items: {} added",
-        )
 
 
 def _conform_enum(node: JSONObject, enum: list[Any], pointer: str, report: Any) -> None:
@@ -133,6 +152,8 @@ def _conform_enum(node: JSONObject, enum: list[Any], pointer: str, report: Any) 
             "enum: [] removed (it would accept no value; 3.0 requires at least one)",
         )
         return
+    if all(type(value) is str for value in enum) and len(set(enum)) == len(enum):
+        return  # the common case, decided without rendering each value
     seen: dict[str, None] = {}
     kept = []
     for value in enum:

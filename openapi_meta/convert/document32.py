@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from openapi_meta.document.pointer import join_pointer, resolve_ref
+from openapi_meta.document.walk import only_with
 from openapi_meta.findings import Level
 from openapi_meta.jsontypes import JSONObject
 
@@ -165,6 +166,7 @@ class Document32:
                 "the example's dataValue used as its value",
             )
 
+    @only_with("xml")
     def leave_Schema(self, node: Any, pointer: str, node_type: object) -> None:
         xml = node.get("xml") if type(node) is dict else None
         if type(xml) is not dict or "nodeType" not in xml:

@@ -30,8 +30,17 @@ class RepairPaths:
     def __init__(self, context: Any, document: dict[str, Any]) -> None:
         self.context = context
         self.document = document
+        self._resolved: dict[str, Any] = {}
 
     def _resolve(self, parameter: Any) -> Any:
+        ref = parameter.get("$ref") if type(parameter) is dict else None
+        if type(ref) is not str:
+            return parameter if type(parameter) is dict else None
+        if ref not in self._resolved:
+            self._resolved[ref] = self._follow(parameter)
+        return self._resolved[ref]
+
+    def _follow(self, parameter: Any) -> Any:
         ref = parameter.get("$ref") if type(parameter) is dict else None
         for _ in range(16):
             if type(ref) is not str or not ref.startswith("#"):

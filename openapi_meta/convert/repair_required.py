@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from openapi_meta.document.pointer import join_pointer
+from openapi_meta.document.walk import only_with
 from openapi_meta.findings import Level
 
 
@@ -37,6 +38,7 @@ class RepairRequired:
                     message = "required: false removed (a schema's required is a list of names)"
                 self.context.report("required-flag", Level.WARNING, where, message)
 
+    @only_with("required")
     def leave_Schema(self, node: Any, pointer: str, node_type: object) -> None:
         if type(node) is dict and type(node.get("required")) is not list and "required" in node:
             value = node.pop("required")

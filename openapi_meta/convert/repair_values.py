@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from openapi_meta.document.pointer import join_pointer
+from openapi_meta.document.walk import only_with
 from openapi_meta.findings import Level
 
 _BASE = "urn:openapi-meta:document"
@@ -22,6 +23,7 @@ class RepairValues:
         self.context = context
         self.pending: list[tuple[dict[str, Any], str]] = []
 
+    @only_with("default", "example")
     def leave_Schema(self, node: Any, pointer: str, node_type: object) -> None:
         if type(node) is dict and ("default" in node or "example" in node):
             self.pending.append((node, pointer))

@@ -18,7 +18,7 @@ from typing import Any
 
 from openapi_meta.convert._schema import SUBSCHEMA_LIST, SUBSCHEMA_MAP, SUBSCHEMA_ONE
 from openapi_meta.document.pointer import join_pointer
-from openapi_meta.document.walk import copy_tree
+from openapi_meta.document.walk import copy_tree, only_with
 from openapi_meta.findings import Level
 
 _OWN_BOOLEANS = ("additionalProperties", "items", "unevaluatedProperties")
@@ -52,6 +52,7 @@ class SchemaApplicators:
     def __init__(self, context: Any) -> None:
         self.context = context
 
+    @only_with(*_KEYWORDS)
     def leave_Schema(self, node: Any, pointer: str, node_type: object) -> Any:
         if type(node) is not dict or node.keys().isdisjoint(_KEYWORDS):
             return None

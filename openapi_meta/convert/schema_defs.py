@@ -19,6 +19,7 @@ from openapi_meta.document.pointer import (
     resolve_ref,
     unescape_token,
 )
+from openapi_meta.document.walk import only_with
 from openapi_meta.findings import Level
 
 _DEFS = ("$defs", "definitions")
@@ -64,6 +65,7 @@ class SchemaDefs:
                     return owner_pointer + target
         return None
 
+    @only_with("$defs", "definitions")
     def leave_Schema(self, node: Any, pointer: str, node_type: object) -> None:
         if self.owners and self.owners[-1][1] is node:
             self.owners.pop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from openapi_meta.document.pointer import join_pointer
+from openapi_meta.document.walk import only_with
 from openapi_meta.findings import Level
 
 
@@ -16,6 +17,7 @@ class SchemaExamples:
     def __init__(self, context: Any) -> None:
         self.context = context
 
+    @only_with("examples")
     def leave_Schema(self, node: Any, pointer: str, node_type: object) -> None:
         if type(node) is not dict or "examples" not in node:
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from openapi_meta.document.pointer import join_pointer
+from openapi_meta.document.walk import only_with
 from openapi_meta.findings import Level
 
 _REMOVED = (
@@ -29,6 +30,7 @@ class SchemaMeta:
     def __init__(self, context: Any) -> None:
         self.context = context
 
+    @only_with(*_ALL)
     def leave_Schema(self, node: Any, pointer: str, node_type: object) -> None:
         if type(node) is not dict or node.keys().isdisjoint(_ALL):
             return

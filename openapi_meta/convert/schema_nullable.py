@@ -19,6 +19,7 @@ from typing import Any
 
 from openapi_meta.convert._schema import is_bare_ref, is_null_only, null_only
 from openapi_meta.document.pointer import join_pointer
+from openapi_meta.document.walk import only_with
 from openapi_meta.findings import Level
 
 
@@ -33,6 +34,7 @@ class SchemaNullable:
     def __init__(self, context: Any) -> None:
         self.context = context
 
+    @only_with("anyOf", "oneOf")
     def leave_Schema(self, node: Any, pointer: str, node_type: object) -> None:
         if type(node) is not dict:
             return

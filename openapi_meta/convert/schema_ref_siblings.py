@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from openapi_meta.document.pointer import join_pointer
+from openapi_meta.document.walk import only_with
 from openapi_meta.findings import Level
 
 
@@ -18,6 +19,7 @@ class SchemaRefSiblings:
     def __init__(self, context: Any) -> None:
         self.context = context
 
+    @only_with("$ref")
     def leave_Schema(self, node: Any, pointer: str, node_type: object) -> None:
         if type(node) is not dict or len(node) < 2 or type(node.get("$ref")) is not str:
             return

@@ -12,6 +12,7 @@ from typing import Any
 
 from openapi_meta.convert._schema import null_only
 from openapi_meta.document.pointer import join_pointer
+from openapi_meta.document.walk import only_with
 from openapi_meta.findings import Level
 
 # Keywords that only make sense next to one type; they move into that type's anyOf member
@@ -23,6 +24,7 @@ class SchemaTypes:
     def __init__(self, context: Any) -> None:
         self.context = context
 
+    @only_with("type")
     def leave_Schema(self, node: Any, pointer: str, node_type: object) -> None:
         if type(node) is not dict or "type" not in node:
             return
