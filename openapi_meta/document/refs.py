@@ -407,7 +407,7 @@ class _Bundler:
             inlined = self.inline(
                 target, target_doc, tokens, ref, doc, pointer, here_anchor, typed=type_name
             )
-            if type_name not in self.referenceable:
+            if type_name not in self.referenceable and target_doc.is_root:
                 self.context.report(
                     "ref-inlined",
                     Level.INFO,
