@@ -34,7 +34,7 @@ def test_extract_writes_a_module_that_imports(tmp_path: Path, spec: Path) -> Non
     run = run_cli("extract", "--file", spec, "-o", out)
     assert run.code == 0, run.stderr
     assert run.stdout == ""
-    assert f"wrote {out} (1 paths)" in run.stderr
+    assert f"wrote {out} (1 path)" in run.stderr
     result = import_in_fresh_interpreter(out)
     openapi = result["metadata"]["openapi"]
     assert openapi["openapi"] == "3.0.3"
@@ -116,9 +116,15 @@ def test_cli_source_overrides_pyproject_source(tmp_path: Path, spec: Path) -> No
 @pytest.mark.parametrize(
     ("pyproject", "message"),
     [
-        ("[tool.openapi-meta]\nfiel = 'x'\n", "unknown setting 'fiel'"),
+        (
+            "[tool.openapi-meta]\nfiel = 'x'\n",
+            "pyproject.toml [tool.openapi-meta] fiel: no such option; did you mean 'file'?",
+        ),
         ("[tool.openapi-meta\n", "invalid TOML"),
-        ("[tool.openapi-meta]\nfile = 'a'\nurl = 'b'\n", "give one source, not 2: --file, --url"),
+        (
+            "[tool.openapi-meta]\nfile = 'a'\nurl = 'b'\n",
+            "pyproject.toml [tool.openapi-meta]: give one source, not 2: file, url",
+        ),
         ("[tool.openapi-meta]\nformat = 'xml'\n", "format: Input should be 'python', 'json'"),
     ],
 )
