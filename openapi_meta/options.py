@@ -250,7 +250,7 @@ class ReportOptions(OptionGroup):
     @model_validator(mode="after")
     def _one_level(self) -> ReportOptions:
         if self.quiet and self.verbose:
-            raise OptionError("verbose", "--verbose and --quiet contradict each other")
+            raise OptionError("verbose", "cannot go with --quiet (-q)")
         return self
 
 
