@@ -171,7 +171,7 @@ def extract(ctx: click.Context, **_: Any) -> int:
     from openapi_meta.emit import render, write_output
     from openapi_meta.targets import check_targets
 
-    settings = _settings(ctx)
+    settings = settings_from_command_line(ctx)
     output = settings[OutputOptions]
     user_file_findings = check_targets(settings, "extract")
     existed = output.output == "-" or Path(output.output).exists()
@@ -205,7 +205,7 @@ def check(ctx: click.Context, **_: Any) -> int:
     from openapi_meta.check import compare_with_module
     from openapi_meta.targets import check_targets
 
-    settings = _settings(ctx)
+    settings = settings_from_command_line(ctx)
     user_file_findings = check_targets(settings, "check")
     extraction = _extract(settings)
     code = _finish([*extraction.findings, *user_file_findings], settings)
@@ -273,7 +273,7 @@ def convert_command(ctx: click.Context, **_: Any) -> int:
             raise UsageError(f"-o {output}: use a .json, .yaml or .yml file, or --format")
         fmt = "json"
     source = {"file": Given(str(ctx.params["input_path"]), "IN")}
-    settings = conversion_settings(_settings(ctx, source, use_pyproject=False))
+    settings = conversion_settings(settings_from_command_line(ctx, source, use_pyproject=False))
     extraction = _extract(settings)
     code = _finish(extraction.findings, settings)
     if code == 0:
@@ -310,7 +310,7 @@ def cleanup(keep_images: bool, quiet: bool, debug: bool) -> int:
     return 0
 
 
-def _settings(
+def settings_from_command_line(
     ctx: click.Context, extra: dict[str, Any] | None = None, *, use_pyproject: bool = True
 ) -> Settings:
     """The settings from the options given on the command line (not click's defaults) and,
