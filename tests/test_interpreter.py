@@ -99,6 +99,14 @@ def test_the_active_virtualenv_is_used(project: Path, other_venv: Path) -> None:
     assert spec["info"]["title"] == "From the other venv"
 
 
+def test_openapi_metas_own_active_venv_gives_way_to_the_projects(project: Path) -> None:
+    """pre-commit runs its hook with the hook's venv (openapi-meta's own) as $VIRTUAL_ENV."""
+    make_venv(project / "app" / ".venv")
+    ours = {"VIRTUAL_ENV": str(Path(sys.prefix))}
+    spec = extracted(project, "--app", "main:app", "--app-dir", "app", env=ours)
+    assert list(spec["paths"]) == ["/here"]
+
+
 @pytest.mark.parametrize("where", ["beside the app", "beside the pyproject"])
 def test_a_dot_venv_of_the_project_is_used(project: Path, where: str) -> None:
     folder = project / "app" if where == "beside the app" else project

@@ -3,8 +3,8 @@
 One openapi-meta (installed with pipx, say) serves many projects, each with its own
 dependencies; imported with openapi-meta's own interpreter, an app fails on the first package
 only its project has. So, unless `--python` names one: the active virtualenv
-(`$VIRTUAL_ENV`), else a `.venv` in the code's folder or in the folder of the nearest
-pyproject.toml above it, else openapi-meta's own interpreter.
+(`$VIRTUAL_ENV`, unless it is openapi-meta's own), else a `.venv` in the code's folder or in
+the folder of the nearest pyproject.toml above it, else openapi-meta's own interpreter.
 """
 
 from __future__ import annotations
@@ -42,7 +42,9 @@ def choose_interpreter(explicit: str | None, near: Path) -> Interpreter:
             raise UsageError(f"--python {explicit}: no such interpreter (give a path or a command)")
         return Interpreter(found, "--python")
     active = os.environ.get("VIRTUAL_ENV")
-    if active and (python := _venv_python(Path(active))):
+    # openapi-meta's own venv may be the active one (pre-commit activates its hook's): then
+    # the project's .venv says more about the code than the activation does.
+    if active and not _is_our_own(Path(active)) and (python := _venv_python(Path(active))):
         return Interpreter(python, "the active virtualenv, $VIRTUAL_ENV")
     folder = near.resolve()
     pyproject = find_pyproject(folder)
@@ -50,6 +52,13 @@ def choose_interpreter(explicit: str | None, near: Path) -> Interpreter:
         if python := _venv_python(candidate / ".venv"):
             return Interpreter(python, f"the .venv in {candidate}")
     return Interpreter(sys.executable, "openapi-meta's own: no $VIRTUAL_ENV, no .venv found")
+
+
+def _is_our_own(venv: Path) -> bool:
+    try:
+        return venv.resolve() == Path(sys.prefix).resolve()
+    except OSError:
+        return False
 
 
 def _venv_python(venv: Path) -> str | None:
