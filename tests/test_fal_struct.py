@@ -125,6 +125,42 @@ def test_an_integer_beyond_a_double_is_an_error() -> None:
     ]
 
 
+def test_a_lone_surrogate_is_an_error(tmp_path: Path) -> None:
+    """JSON can escape half a surrogate pair (\\ud800); UTF-8, and so a Struct, cannot hold it."""
+    spec, _ = nested_spec(6)
+    spec["info"]["title"] = "x\ud800"
+    with pytest.raises(UnicodeEncodeError):
+        fal_can_send(spec)
+    source = tmp_path / "surrogate.json"
+    source.write_text(json.dumps(spec))  # ASCII, with the escape
+    out = tmp_path / "m.py"
+    run = run_cli("extract", "--file", source, "-o", out)
+    assert run.code == 1 and "Traceback" not in run.stderr
+    assert (
+        "error: fal-struct-string at /info/title: the string holds a lone surrogate" in run.stderr
+    )
+    assert not out.exists()
+    del spec["info"]["title"]
+    spec["components"]["schemas"]["x\udfff"] = {"type": "string"}
+    [error] = [f for f in lint(spec) if f.level is Level.ERROR]
+    assert (error.code, error.pointer) == ("fal-struct-string", "/components/schemas/x\udfff")
+    assert error.message.startswith("the key holds a lone surrogate (\\udfff)")
+
+
+@pytest.mark.parametrize("objects", range(26, 36))
+def test_lint_agrees_with_fal_at_the_boundary(objects: int) -> None:
+    """Every mix of objects and lists around the limit (each off-by-one level shows here)."""
+    for lists in range(0, 8):
+        value: Any = None
+        for _ in range(lists):
+            value = [value]
+        for _ in range(objects - 1):
+            value = {"k": value}
+        spec = {"x-nested": value}
+        fails = any(f.code == "fal-struct-depth" for f in lint(spec))
+        assert fails == (not fal_can_send(spec)), (objects, lists)
+
+
 json_leaves = st.one_of(st.none(), st.booleans(), st.integers(-1000, 1000), st.text(max_size=3))
 
 
