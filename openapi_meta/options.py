@@ -96,7 +96,7 @@ class OptionSpec:
 class OptionGroup(BaseModel):
     """Base of every option group; `title` heads the group's section in `--help`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     title: ClassVar[str] = "Options"
 
