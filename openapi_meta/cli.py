@@ -172,18 +172,18 @@ def extract(ctx: click.Context, **_: Any) -> int:
     from openapi_meta.targets import check_targets
 
     settings = settings_from_command_line(ctx)
-    output = settings[OutputOptions]
+    output, fmt = settings[OutputOptions], settings.output_format or "python"
     user_file_findings = check_targets(settings, "extract")
     existed = output.output == "-" or Path(output.output).exists()
     extraction = _extract(settings)
-    text = render(extraction.spec, output.output_format, source=extraction.origin)
+    text = render(extraction.spec, fmt, source=extraction.origin)
     code = _finish([*extraction.findings, *user_file_findings], settings)
     if code == 0:
         write_output(text, output.output)
         paths = plural(len(extraction.spec.get("paths", {})), "path")
         if output.output != "-":
             _note(settings, f"wrote {display_path(Path(output.output))} ({paths})")
-        if not existed and output.output_format == "python" and not user_file_findings:
+        if not existed and fmt == "python" and not user_file_findings:
             snippet = import_snippet(Path(output.output))
             _note(settings, "import it in your fal file like this:\n" + _indent(snippet))
     return code
@@ -331,7 +331,12 @@ def settings_from_command_line(
             off = value is False and param.secondary_opts
             where = param.secondary_opts[-1] if off else max(param.opts, key=len)
             given[name.replace("_", "-")] = Given(value, where)
-    return build_settings(given, config=ctx.params.get("config"), use_pyproject=use_pyproject)
+    return build_settings(
+        given,
+        command=ctx.command.name or "",
+        config=ctx.params.get("config"),
+        use_pyproject=use_pyproject,
+    )
 
 
 def _extract(settings: Settings) -> Extraction:

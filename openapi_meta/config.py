@@ -17,6 +17,7 @@ the pyproject.toml's source is not used, nor the options only that source took.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import sys
 from collections.abc import Mapping
@@ -31,6 +32,9 @@ from openapi_meta.options import (
     COMMAND_GROUPS,
     COMMON_GROUPS,
     DEFAULT_OUTPUT,
+    FORMAT_BY_SUFFIX,
+    PYPROJECT_ONLY_GROUPS,
+    FormatOptions,
     ModuleOptions,
     OptionError,
     OptionGroup,
@@ -54,25 +58,41 @@ G = TypeVar("G", bound=OptionGroup)
 TABLE = "[tool.openapi-meta]"
 # Options of the command line only: they say how to run, not what a project is.
 COMMAND_LINE_ONLY = ("config", "debug")
+Format = Literal["python", "json", "yaml"]
 
 
-def all_groups() -> tuple[type[OptionGroup], ...]:
-    command_groups = [g for groups in COMMAND_GROUPS.values() for g in groups]
-    return (*source_groups(), *COMMON_GROUPS, *dict.fromkeys(command_groups))
+def command_groups(command: str) -> tuple[type[OptionGroup], ...]:
+    """Every group whose values `command` uses: the sources', every source's, its own."""
+    own = (*COMMAND_GROUPS.get(command, ()), *PYPROJECT_ONLY_GROUPS.get(command, ()))
+    return (*source_groups(), *COMMON_GROUPS, *own)
 
 
-OPTIONS: dict[str, OptionSpec] = {
-    spec.name: spec for group in all_groups() for spec in group.option_specs()
-}
-# Every pyproject key of an option: its name, and the `no-...` form of a switch (inverted).
-_KEYS: dict[str, tuple[OptionSpec, bool]] = {
-    name: (spec, name != spec.name) for spec in OPTIONS.values() for name in spec.names
-}
+@functools.cache
+def command_options(command: str) -> dict[str, OptionSpec]:
+    """The options of `command` by name (unique within a command, not across commands)."""
+    options: dict[str, OptionSpec] = {}
+    for group in command_groups(command):
+        for spec in group.option_specs():
+            if spec.name in options or spec.name in SOURCE_BY_NAME:
+                raise TypeError(f"{command}: --{spec.name} is declared twice ({group.__name__})")
+            options[spec.name] = spec
+    return options
 
 
-def pyproject_keys() -> list[str]:
-    """Every key `[tool.openapi-meta]` accepts."""
-    return [*SOURCE_BY_NAME, *_KEYS]
+def _keys(options: Mapping[str, OptionSpec]) -> dict[str, tuple[OptionSpec, bool]]:
+    """Every pyproject key of these options: the name, and a switch's `no-...` form (which
+    inverts it)."""
+    return {name: (spec, name != spec.name) for spec in options.values() for name in spec.names}
+
+
+@functools.cache
+def pyproject_keys() -> tuple[str, ...]:
+    """Every key `[tool.openapi-meta]` accepts: those of any command (a pyproject.toml
+    serves them all; each command uses its own)."""
+    keys = dict.fromkeys(SOURCE_BY_NAME)
+    for command in COMMAND_GROUPS:
+        keys.update(dict.fromkeys(_keys(command_options(command))))
+    return tuple(keys)
 
 
 @dataclass(frozen=True)
@@ -129,6 +149,15 @@ class Settings:
         """The module `check` compares with: --module, else the output setting."""
         return self[ModuleOptions].module or Path(self[OutputOptions].output)
 
+    @property
+    def output_format(self) -> Format | None:
+        """What `extract` writes: --format, else what the output's suffix says (None: the
+        suffix says nothing)."""
+        output, chosen = self[OutputOptions].output, self[FormatOptions].format
+        if chosen or output == "-":
+            return chosen or "python"
+        return FORMAT_BY_SUFFIX.get(Path(output).suffix.lower())  # type: ignore[return-value]
+
 
 def find_pyproject(start: Path) -> Path | None:
     """The nearest pyproject.toml at or above `start` (the way ruff and black find theirs)."""
@@ -142,25 +171,34 @@ def find_pyproject(start: Path) -> Path | None:
 def build_settings(
     cli: Mapping[str, Given],
     *,
+    command: str = "extract",
     config: Path | None = None,
     cwd: Path | None = None,
     use_pyproject: bool = True,
 ) -> Settings:
     """Merge the command line's values (keyed by option name) over the pyproject settings,
     check them against the source, and validate every group."""
+    options = command_options(command)
     pyproject = config or (find_pyproject(cwd or Path.cwd()) if use_pyproject else None)
     table = _read_table(pyproject) if pyproject else None
     if config and table is None:
         raise UsageError(f"{config}: no {TABLE} table")
-    from_file = _file_values(table, pyproject) if table is not None and pyproject else {}
+    from_file = _file_values(table, pyproject, options) if table is not None and pyproject else {}
     project_dir = pyproject.parent if table is not None and pyproject else None
     source = _choose_source(cli, from_file, project_dir)
-    values = _merge(cli, from_file, source, project_dir)
+    values = _merge(cli, from_file, source, options)
     if source is not None:
-        _check_the_source_takes(values, source)
+        _check_the_source_takes(values, source, options)
     if project_dir is not None and "output" not in values:
         values["output"] = Given(str(project_dir / DEFAULT_OUTPUT), "the default output")
-    return Settings(source, _validated_groups(values))
+    settings = Settings(source, _validated_groups(values, options))
+    if command == "extract" and settings.output_format is None:
+        output = settings[OutputOptions].output
+        raise UsageError(
+            f"{values['output'].where}: {output}: cannot tell the format from the suffix;"
+            " use .py, .json, .yaml or .yml, or give --format"
+        )
+    return settings
 
 
 def _read_table(path: Path) -> dict[str, Any] | None:
@@ -176,9 +214,13 @@ def _read_table(path: Path) -> dict[str, Any] | None:
     return table
 
 
-def _file_values(table: Mapping[str, Any], path: Path) -> dict[str, Given]:
-    """The table's values keyed by option name, checked for shape, paths made absolute."""
+def _file_values(
+    table: Mapping[str, Any], path: Path, options: Mapping[str, OptionSpec]
+) -> dict[str, Given]:
+    """The table's values for this command's `options`, keyed by option name, checked for
+    shape, paths made absolute; the keys of other commands' options are left for them."""
     shown = display_path(path)
+    keys = _keys(options)
     values: dict[str, Given] = {}
     for key, raw in table.items():
         where = f"{shown} {TABLE} {key}"
@@ -187,9 +229,11 @@ def _file_values(table: Mapping[str, Any], path: Path) -> dict[str, Given]:
                 raise UsageError(f"{where}: expected a string, not {_toml_type(raw)}")
             values[key] = Given(raw, where)
             continue
-        if key not in _KEYS:
+        if key not in keys:
+            if key in pyproject_keys():
+                continue
             raise UsageError(f"{where}: no such option{_suggestion(key)}")
-        spec, inverted = _KEYS[key]
+        spec, inverted = keys[key]
         if spec.name in values:
             raise UsageError(f"{where}: {values[spec.name].where} sets the same option; keep one")
         values[spec.name] = Given(_file_value(spec, raw, inverted, where, path.parent), where)
@@ -236,7 +280,7 @@ def _merge(
     cli: Mapping[str, Given],
     from_file: Mapping[str, Given],
     source: SourceSetting | None,
-    project_dir: Path | None,
+    options: Mapping[str, OptionSpec],
 ) -> dict[str, Given]:
     """The command line's values over the file's; with a source on the command line, the
     file's options that only the file's own source takes are left out."""
@@ -245,7 +289,7 @@ def _merge(
     for name, given in from_file.items():
         if name in SOURCE_BY_NAME:
             continue
-        group = OPTIONS[name].group
+        group = options[name].group
         if (
             source is not None
             and source.base_dir is None
@@ -259,12 +303,14 @@ def _merge(
     return merged
 
 
-def _check_the_source_takes(values: Mapping[str, Given], source: SourceSetting) -> None:
+def _check_the_source_takes(
+    values: Mapping[str, Given], source: SourceSetting, options: Mapping[str, OptionSpec]
+) -> None:
     own = set(source_groups())
     refused = [
-        (given, OPTIONS[name].group)
+        (given, options[name].group)
         for name, given in values.items()
-        if OPTIONS[name].group in own and OPTIONS[name].group not in source.kind.groups
+        if options[name].group in own and options[name].group not in source.kind.groups
     ]
     if refused:
         lines = [
@@ -284,10 +330,12 @@ def _describe(source: SourceSetting) -> str:
     return f"the {source.kind.name} source ({source.where})"
 
 
-def _validated_groups(values: Mapping[str, Given]) -> dict[type[OptionGroup], OptionGroup]:
+def _validated_groups(
+    values: Mapping[str, Given], options: Mapping[str, OptionSpec]
+) -> dict[type[OptionGroup], OptionGroup]:
     by_group: dict[type[OptionGroup], dict[str, Given]] = {}
     for name, given in values.items():
-        spec = OPTIONS[name]
+        spec = options[name]
         by_group.setdefault(spec.group, {})[spec.field] = given
     groups: dict[type[OptionGroup], OptionGroup] = {}
     for group, fields in by_group.items():

@@ -135,34 +135,24 @@ class OutputOptions(OptionGroup):
     output: Annotated[
         str,
         Opt(
-            "Where to write: a .py module (default fal_openapi.py), .json, .yaml, or - for stdout.",
+            "Where to write: a .py module (default fal_openapi.py), .json, .yaml, or - for"
+            " stdout.",
             short="-o",
             metavar="PATH",
             path=True,
         ),
     ] = DEFAULT_OUTPUT
+
+
+class FormatOptions(OptionGroup):
+    """What `extract` writes (default: what the output's suffix says; see Settings)."""
+
+    title: ClassVar[str] = "Output"
+
     format: Annotated[
         Literal["python", "json", "yaml"] | None,
         Opt("Output format (default: from the output's suffix)."),
     ] = None
-
-    @model_validator(mode="after")
-    def _known_format(self) -> OutputOptions:
-        if self.format is None and self.output != "-" and self.suffix_format is None:
-            raise OptionError(
-                "output",
-                f"{self.output}: cannot tell the format from the suffix; use .py, .json, .yaml"
-                " or .yml, or give --format",
-            )
-        return self
-
-    @property
-    def suffix_format(self) -> str | None:
-        return FORMAT_BY_SUFFIX.get(Path(self.output).suffix.lower())
-
-    @property
-    def output_format(self) -> Literal["python", "json", "yaml"]:
-        return self.format or self.suffix_format or "python"  # type: ignore[return-value]
 
 
 class ModuleOptions(OptionGroup):
@@ -254,13 +244,20 @@ class ReportOptions(OptionGroup):
         return self
 
 
-# Groups every source takes, in `--help` order; `check` and `extract` differ in the first two.
+# Groups every source takes, in `--help` order.
 COMMON_GROUPS: tuple[type[OptionGroup], ...] = (
     TidyOptions,
     RemoteRefOptions,
     ReportOptions,
 )
+# Each command's own groups: its options on the command line and in pyproject.toml. Option
+# names are unique within a command, not across commands (both may have a --format).
 COMMAND_GROUPS: dict[str, tuple[type[OptionGroup], ...]] = {
-    "extract": (OutputOptions,),
+    "extract": (OutputOptions, FormatOptions),
     "check": (ModuleOptions,),
+}
+# Groups a command reads from pyproject.toml without offering their options: `check`
+# compares with the module `extract` writes, the `output` setting.
+PYPROJECT_ONLY_GROUPS: dict[str, tuple[type[OptionGroup], ...]] = {
+    "check": (OutputOptions,),
 }

@@ -29,13 +29,13 @@ def check_targets(settings: Settings, command: str) -> list[Finding]:
         read_module_spec(settings.module_path)
         module = settings.module_path
     else:
-        output = settings[OutputOptions]
-        if output.output == "-":
+        output = settings[OutputOptions].output
+        if output == "-":
             return []
-        _writable(Path(output.output))
-        if output.output_format != "python":
+        _writable(Path(output))
+        if settings.output_format != "python":
             return []
-        module = Path(output.output)
+        module = Path(output)
     source = settings.source
     if source is None or source.kind.name != "fal":
         return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
 
 import click
 import pytest
@@ -18,8 +18,8 @@ import pytest
 from openapi_meta.cli import check as check_command
 from openapi_meta.cli import extract as extract_command
 from openapi_meta.cli import main, settings_from_command_line
-from openapi_meta.config import OPTIONS, build_settings
-from openapi_meta.options import OptionSpec
+from openapi_meta.config import build_settings, command_options
+from openapi_meta.options import Opt, OptionGroup, OptionSpec
 from openapi_meta.sources.from_settings import make_source
 from openapi_meta.sources.options import SOURCES, FileOptions, SourceKind, source_groups
 
@@ -99,7 +99,7 @@ def refused_cases() -> list[tuple[SourceKind, OptionSpec]]:
     return [
         (kind, spec)
         for kind in SOURCES
-        for spec in OPTIONS.values()
+        for spec in command_options("extract").values()
         if spec.group in own and spec.group not in kind.groups
     ]
 
@@ -214,42 +214,44 @@ def _long_names(command: click.Command) -> list[tuple[click.Option, str]]:
     return names
 
 
+COMMANDS = {"extract": extract_command, "check": check_command}
 LONG_NAMES = sorted(
-    {name for command in (extract_command, check_command) for _, name in _long_names(command)}
+    (name, key) for name, command in COMMANDS.items() for _, key in _long_names(command)
 )
 
 
-def test_every_long_option_is_declared() -> None:
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_long_option_is_declared(name: str) -> None:
     """The click commands have no option that is not declared in a group or as a source."""
-    declared = {n for spec in OPTIONS.values() for n in spec.names} | set(SOURCE_VALUES)
-    assert set(LONG_NAMES) <= declared
-    assert len(LONG_NAMES) > 40
+    options = command_options(name).values()
+    declared = {n for spec in options for n in spec.names} | set(SOURCE_VALUES)
+    assert {key for command, key in LONG_NAMES if command == name} <= declared
+    assert len(LONG_NAMES) > 80
 
 
-@pytest.mark.parametrize("key", LONG_NAMES)
+@pytest.mark.parametrize(("name", "key"), LONG_NAMES, ids=[f"{n}-{k}" for n, k in LONG_NAMES])
 def test_every_long_option_is_a_pyproject_key(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, key: str
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, key: str
 ) -> None:
-    """`key = value` in [tool.openapi-meta] means what `--key value` means."""
+    """`key = value` in [tool.openapi-meta] means for each command what `--key value` means."""
     monkeypatch.chdir(tmp_path)
     if key in SOURCE_VALUES:
         lines = ["[tool.openapi-meta]", *source_toml(key)]
         (tmp_path / "pyproject.toml").write_text("\n".join(lines) + "\n")
-        settings = build_settings({})
+        settings = build_settings({}, command=name)
         assert settings.source is not None and settings.source.kind.name == key
         return
-    spec = next(s for s in OPTIONS.values() if key in s.names)
+    spec = next(s for s in command_options(name).values() if key in s.names)
     owner = next((k for k in SOURCES if spec.group in k.groups), SOURCES[0])
     lines = ["[tool.openapi-meta]", *source_toml(owner.name, but=key)]
     lines.append(f"{key} = {toml_value(spec, key)}")
     pyproject = "\n".join(lines)
     (tmp_path / "pyproject.toml").write_text(pyproject + "\n")
-    from_file = build_settings({})
+    from_file = build_settings({}, command=name)
 
     flag = [f"--{key}"] if spec.is_switch else [f"--{key}", sample(spec)]
     args = [owner.flag, SOURCE_VALUES[owner.name], *needed_args(owner.name, but=key), *flag]
-    command = check_command if spec.name == "module" else extract_command
-    from_cli = settings_from_command_line(command.make_context(command.name or "", args))
+    from_cli = settings_from_command_line(COMMANDS[name].make_context(name, args))
     in_file, on_cli = (getattr(s[spec.group], spec.field) for s in (from_file, from_cli))
     if not (spec.is_switch and spec.default is True and key == spec.name):
         assert in_file != spec.default  # (`--lint` and `lint = true` say what the default does)
@@ -360,3 +362,52 @@ def test_help_groups_options_by_source() -> None:
     assert "Interpreter (--app, --fal):" in sections
     live = text.split("Live server (")[1].split("\n\n")[0]
     assert "--header" in live and "--memory" not in live
+
+
+class _CheckReport(OptionGroup):
+    """A group as `check --format text|json` would declare it (issue 10's, say)."""
+
+    title: ClassVar[str] = "Change report"
+
+    format: Annotated[Literal["text", "json"], Opt("How to write the change report.")] = "text"
+
+
+def test_two_commands_may_each_have_a_format(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Option names are unique within a command: check's --format and extract's are two
+    options, and `format` in pyproject.toml is each command's own."""
+    from openapi_meta.config import pyproject_keys
+    from openapi_meta.options import COMMAND_GROUPS, FormatOptions
+
+    monkeypatch.setitem(COMMAND_GROUPS, "check", (*COMMAND_GROUPS["check"], _CheckReport))
+    command_options.cache_clear()
+    pyproject_keys.cache_clear()
+    try:
+        assert command_options("check")["format"].group is _CheckReport
+        assert command_options("extract")["format"].group is FormatOptions
+        (tmp_path / "pyproject.toml").write_text(
+            '[tool.openapi-meta]\nfile = "a"\nformat = "json"\n'
+        )
+        monkeypatch.chdir(tmp_path)
+        assert build_settings({}, command="check")[_CheckReport].format == "json"
+        assert build_settings({}, command="extract")[FormatOptions].format == "json"
+    finally:
+        monkeypatch.undo()
+        command_options.cache_clear()
+        pyproject_keys.cache_clear()
+
+
+def test_an_option_declared_twice_in_one_command_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openapi_meta.options import COMMAND_GROUPS
+
+    monkeypatch.setitem(COMMAND_GROUPS, "extract", (*COMMAND_GROUPS["extract"], _CheckReport))
+    command_options.cache_clear()
+    try:
+        with pytest.raises(TypeError, match="extract: --format is declared twice"):
+            command_options("extract")
+    finally:
+        monkeypatch.undo()
+        command_options.cache_clear()

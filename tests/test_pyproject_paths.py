@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from openapi_meta.config import OPTIONS, build_settings
+from openapi_meta.config import build_settings, command_options
 from openapi_meta.options import COMMON_GROUPS, OutputOptions
 from openapi_meta.sources.from_settings import make_source
 from openapi_meta.sources.options import SOURCES, SourceKind
@@ -35,7 +35,7 @@ def test_every_path_option_is_relative_to_the_pyproject(
     own path, set in pyproject.toml, resolve against its folder from a subfolder."""
     paths = [
         spec
-        for spec in OPTIONS.values()
+        for spec in command_options("check").values()
         if spec.is_path and not spec.opt.command and spec.name not in ("output", "module")
         if spec.group in (*kind.groups, *COMMON_GROUPS)
     ]
@@ -45,7 +45,7 @@ def test_every_path_option_is_relative_to_the_pyproject(
     lines += [f'{spec.name} = "rel/{spec.name}"' for spec in paths]
     (project / "pyproject.toml").write_text("[tool.openapi-meta]\n" + "\n".join(lines) + "\n")
     monkeypatch.chdir(project / "deep" / "sub")
-    settings = build_settings({})
+    settings = build_settings({}, command="check")
     for spec in paths:
         assert getattr(settings[spec.group], spec.field) == Path(project / "rel" / spec.name)
     assert settings.module_path == project / "out" / "m.py"
