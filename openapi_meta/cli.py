@@ -163,8 +163,8 @@ def extract(ctx: click.Context, **_: Any) -> int:
       @fal.function(image=..., exposed_port=8000, metadata=metadata)
 
     Each option belongs to the sources named in its section; an option the source does
-    not take is an error. Every option can be set in [tool.openapi-meta] of
-    pyproject.toml under its long name (header = "A: b", no-lint = true).
+    not take is an error. In pyproject.toml, every option can be set under its long name
+    (header = "A: b", no-lint = true) in the table [tool.openapi-meta].
     """
     from openapi_meta.config import display_path
     from openapi_meta.deploy_file import import_snippet

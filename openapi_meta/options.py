@@ -135,8 +135,7 @@ class OutputOptions(OptionGroup):
     output: Annotated[
         str,
         Opt(
-            "Where to write: a .py module (default fal_openapi.py), .json, .yaml, or - for"
-            " stdout.",
+            "Where to write: a .py module (default fal_openapi.py), .json, .yaml, or - for stdout.",
             short="-o",
             metavar="PATH",
             path=True,

@@ -139,7 +139,7 @@ def test_fal_without_fal_in_the_chosen_python(project: Path, other_venv: Path) -
     run = run_cli("extract", "--fal", f"{FAL_FILE}::no_port", "--python", other_venv, cwd=project)
     assert run.code == 3
     assert "No module named 'fal'" in run.stderr
-    assert f"imported with {other_venv} (--python)" in run.stderr
+    assert f"fal is not installed for {other_venv} (--python): install it there" in run.stderr
 
 
 def test_fal_uses_the_projects_python_where_fal_is(project: Path) -> None:

@@ -71,11 +71,13 @@ def _venv_python(venv: Path) -> str | None:
 
 def import_hint(interpreter: Interpreter, missing: str) -> str:
     """What to do when the user's code imports a package `interpreter` does not have."""
-    if missing.partition(".")[0] == "fal" and interpreter.is_our_own:
-        return (
-            f"fal is not installed for {interpreter}: install openapi-meta with it,"
-            " pip install 'openapi-meta[fal]', or give --python the Python that has fal"
+    if missing.partition(".")[0] == "fal":
+        fix = (
+            "install openapi-meta with it, pip install 'openapi-meta[fal]'"
+            if interpreter.is_our_own
+            else "install it there (pip install fal)"
         )
+        return f"fal is not installed for {interpreter}: {fix}, or --python a Python with fal"
     return (
         f"imported with {interpreter}; if {missing} is installed in another environment,"
         " give its Python with --python PATH"
