@@ -340,6 +340,10 @@ def test_quiet_prints_nothing_when_all_is_well(tmp_path: Path, spec: Path) -> No
     run = run_cli("extract", "--file", spec, "-o", out, "-q")
     assert run.code == 0 and run.stderr == "" and out.exists()
     assert run_cli("check", "--file", spec, "--module", out, "-q").stderr == ""
+    spec.write_text(VALID.replace("description: ok", "description: changed"))
+    stale = run_cli("check", "--file", spec, "--module", out, "-q")
+    assert stale.code == 1 and stale.stdout == ""  # no diff, only the error
+    assert stale.stderr.startswith(f"{out} is stale: regenerate it")
 
 
 def test_quiet_still_prints_errors(tmp_path: Path) -> None:
