@@ -1,7 +1,9 @@
 """The command line: options → Settings → one pipeline call → rendered report and exit code.
 
-Nothing here knows how a spec is obtained or converted; `main` is the one place that maps
-errors to exit codes (see `openapi_meta.errors`).
+No option is written here: each is declared once in its group (`openapi_meta.options`,
+`openapi_meta.sources.options`) and becomes a click option in that group's `--help`
+section. Nothing here knows how a spec is obtained or converted; `main` is the one place that
+maps errors to exit codes (see `openapi_meta.errors`).
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import click
+from click.core import ParameterSource
 
 from openapi_meta import __version__
 from openapi_meta.errors import InvalidSpecError, OpenApiMetaError
@@ -22,165 +25,113 @@ from openapi_meta.findings import (
     Finding,
     Level,
     findings_report,
+    plural,
     render_findings,
     render_invalid,
 )
+from openapi_meta.options import (
+    COMMAND_GROUPS,
+    COMMON_GROUPS,
+    OptionGroup,
+    OptionSpec,
+    OutputOptions,
+    RemoteRefOptions,
+    ReportOptions,
+)
+from openapi_meta.sources.options import SOURCES, FileOptions, source_groups, sources_taking
 
 if TYPE_CHECKING:
     from openapi_meta.config import Settings
     from openapi_meta.pipeline import Extraction
 
-F = Callable[..., Any]
+SOURCE_SECTION = "Source (give one)"
+OTHER_SECTION = "Other options"
 
 
-# Options of the live-server sources (--url, --command, --image, --build).
-_LIVE_OPTIONS = [
-    click.option("--port", type=int, help="The server's port (--image: default its EXPOSE)."),
-    click.option("--spec-path", help="The spec's path on the server, e.g. /openapi.json."),
-    click.option(
-        "--header", "headers", multiple=True, help="'Name: value' sent with every request."
-    ),
-    click.option(
-        "--env", multiple=True, help="KEY=VALUE for the server, or KEY for this shell's value."
-    ),
-    click.option(
-        "--env-file",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="KEY=VALUE (or KEY) lines.",
-    ),
-    click.option(
-        "--startup-timeout", type=float, help="Seconds to wait for the spec (default 300)."
-    ),
-    click.option("-q", "--quiet", is_flag=True, default=None, help="No progress on stderr."),
-    click.option("--cmd", help="Override the image's CMD."),
-    click.option("--entrypoint", help="Override the image's ENTRYPOINT."),
-    click.option(
-        "--pull", type=click.Choice(["missing", "always", "never"]), help="Default: missing."
-    ),
-    click.option("--platform", help="Image platform, e.g. linux/amd64."),
-    click.option("--gpus", help="'all' or a count; dropped (with a note) without GPU support."),
-    click.option("--memory", help="Container memory limit, e.g. 4g."),
-    click.option("--dockerfile", type=click.Path(path_type=Path), help="Dockerfile for --build."),
-    click.option("--build-arg", "build_args", multiple=True, help="KEY=VALUE for --build."),
-    click.option("--keep-image", is_flag=True, default=None, help="Keep the image --build made."),
-]
+class _Option(click.Option):
+    """A click option that knows its `--help` section."""
+
+    def __init__(self, *args: Any, section: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.section = section
 
 
-# --file: a spec split over files may share files in a sibling folder (spec/ and common/).
-_REF_ROOT_OPTION = click.option(
-    "--ref-root",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="The folder file $refs may not leave (default: the spec's own folder).",
-)
+class _SectionedCommand(click.Command):
+    """A command whose `--help` lists its options in sections: the source, then each group."""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None:
+                section = getattr(param, "section", OTHER_SECTION)
+                sections.setdefault(section, []).append(record)
+        for title, rows in sections.items():
+            with formatter.section(title):
+                formatter.write_dl(rows)
 
 
-def _source_options(command: F) -> F:
-    options = [
-        click.option("--file", type=click.Path(path_type=Path), help="A JSON or YAML spec file."),
-        click.option("--url", metavar="URL", help="A running server: its spec URL or base URL."),
-        click.option("--command", metavar="CMD", help="A local command that starts the server."),
-        click.option("--image", metavar="IMAGE", help="A local Docker image to run."),
-        click.option(
-            "--build",
-            metavar="DIR",
-            type=click.Path(path_type=Path),
-            help="A Docker build context.",
-        ),
-        click.option("--app", metavar="MODULE:ATTR", help="A Python app object (or file.py:ATTR)."),
-        click.option(
-            "--fal", metavar="FILE::FUNCTION", help="Your @fal.function, run as fal would."
-        ),
-        click.option(
-            "--config",
+def _click_type(value_type: Any) -> Any:
+    if value_type is Path:
+        return click.Path(path_type=Path)
+    if getattr(value_type, "__origin__", None) is Literal:
+        return click.Choice(list(value_type.__args__))
+    return value_type
+
+
+def _declared(spec: OptionSpec, section: str) -> click.Option:
+    """The click option of one declared option (see openapi_meta.options)."""
+    flags = [spec.flag + (f"/--{spec.opt.off}" if spec.opt.off else "")]
+    if spec.opt.short:
+        flags.insert(0, spec.opt.short)
+    kwargs: dict[str, Any] = {"help": spec.opt.help, "default": None}
+    if spec.is_switch:
+        kwargs["is_flag"] = True
+    else:
+        kwargs.update(type=_click_type(spec.value_type), metavar=spec.opt.metavar)
+        if spec.multiple:
+            kwargs.update(multiple=True, default=())
+    return _Option([*flags, spec.name.replace("-", "_")], section=section, **kwargs)
+
+
+def _group_options(group: type[OptionGroup], section: str | None = None) -> list[click.Option]:
+    return [_declared(spec, section or group.title) for spec in group.option_specs()]
+
+
+def _debug_option() -> click.Option:
+    return _Option(
+        ["--debug"], is_flag=True, help="Show tracebacks for errors.", section=OTHER_SECTION
+    )
+
+
+def _options(command: str) -> list[click.Parameter]:
+    """Every option of `extract` or `check`: the sources, each group's, then the others."""
+    params: list[click.Parameter] = [
+        _Option(
+            [kind.flag, kind.name], metavar=kind.metavar, help=kind.help, section=SOURCE_SECTION
+        )
+        for kind in SOURCES
+    ]
+    for group in source_groups():
+        takers = ", ".join(kind.flag for kind in sources_taking(group))
+        params += _group_options(group, f"{group.title} ({takers})")
+    for group in (*COMMAND_GROUPS[command], *COMMON_GROUPS):
+        params += _group_options(group)
+    params.append(
+        _Option(
+            ["--config"],
             type=click.Path(path_type=Path, dir_okay=False),
             help="pyproject.toml to read [tool.openapi-meta] from (default: the nearest one).",
-        ),
-        _REF_ROOT_OPTION,
-        click.option(
-            "--allow-remote-refs", is_flag=True, default=None, help="Fetch $refs to http(s) URLs."
-        ),
-        *_LIVE_OPTIONS,
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _app_and_tidy_options(command: F) -> F:
-    options = [
-        click.option(
-            "--app-dir",
-            type=click.Path(path_type=Path, file_okay=False),
-            help="--app: the folder put first on sys.path for the import (default: .).",
-        ),
-        click.option(
-            "--factory",
-            is_flag=True,
-            default=None,
-            help="--app: ATTR is a callable that returns the app.",
-        ),
-        click.option(
-            "--app-timeout",
-            type=click.FloatRange(min=0, min_open=True),
-            help="--app: seconds the import may take (default 60).",
-        ),
-        click.option(
-            "--server-url", help="Replace every `servers` entry with this one URL (tidy)."
-        ),
-        click.option(
-            "--drop-local-servers/--keep-servers",
-            default=None,
-            help="Drop servers on the extraction host: loopback, 0.0.0.0 (default: drop).",
-        ),
-        click.option(
-            "--include-path",
-            multiple=True,
-            help="Keep only paths matching this glob (repeatable), e.g. '/v1/*'.",
-        ),
-        click.option(
-            "--exclude-path",
-            multiple=True,
-            help="Hide paths matching this glob (repeatable), e.g. /health.",
-        ),
-        click.option(
-            "--prune-components/--keep-unreferenced-components",
-            default=None,
-            help="Drop components only hidden paths used (default: drop).",
-        ),
-        click.option(
-            "--fal-order/--no-fal-order",
-            default=None,
-            help="Add x-fal-order-paths / x-fal-order-properties as fal.App does (default: on).",
-        ),
-        click.option(
-            "--lint/--no-lint", default=None, help="Report fal lint warnings (default: on)."
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _report_options(command: F) -> F:
-    options = [
-        click.option("-v", "--verbose", is_flag=True, default=None, help="List every finding."),
-        click.option(
-            "--strict", is_flag=True, default=None, help="Exit 1 when a finding is a warning."
-        ),
-        click.option(
-            "--report",
-            type=click.Path(path_type=Path, dir_okay=False),
-            help="Also write the findings as JSON to this file.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+            section=OTHER_SECTION,
+        )
+    )
+    params.append(_debug_option())
+    return params
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="openapi-meta")
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors (also after a command).")
 def cli(debug: bool) -> None:
     """Turn your server's OpenAPI spec into the `metadata` of a fal deployment.
 
@@ -193,22 +144,9 @@ def cli(debug: bool) -> None:
     """
 
 
-@cli.command()
-@_source_options
-@_app_and_tidy_options
-@click.option(
-    "-o",
-    "--output",
-    help="Where to write: a .py module (default fal_openapi.py), .json, .yaml, or - for stdout.",
-)
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(["python", "json", "yaml"]),
-    help="Output format (default: from the output's suffix, else python).",
-)
-@_report_options
-def extract(**options: Any) -> int:
+@cli.command(cls=_SectionedCommand, params=_options("extract"))
+@click.pass_context
+def extract(ctx: click.Context, **_: Any) -> int:
     """Get the spec from a source, convert it to OpenAPI 3.0.3, validate it, write it.
 
     \b
@@ -221,35 +159,46 @@ def extract(**options: Any) -> int:
       openapi-meta extract --fal deploy.py::run_server          # as fal would run it
       openapi-meta extract --file openapi.yaml -o - --format json | jq .paths
 
-    Then, in the file with your fal function:
+    Then, in the file with your fal function (this import works from any folder
+    `fal deploy` runs in):
 
     \b
+      import sys
+      from pathlib import Path
+      sys.path.insert(0, str(Path(__file__).resolve().parent))
       from fal_openapi import metadata
       @fal.function(image=..., exposed_port=8000, metadata=metadata)
-    """
-    from openapi_meta.emit import render, write_output
 
-    settings = _settings(options)
+    Each option belongs to the sources named in its section; an option the source does
+    not take is an error. In pyproject.toml, every option can be set under its long name
+    (header = "A: b", no-lint = true) in the table [tool.openapi-meta].
+    """
+    from openapi_meta.config import display_path
+    from openapi_meta.deploy_file import import_snippet
+    from openapi_meta.emit import render, write_output
+    from openapi_meta.targets import check_targets
+
+    settings = settings_from_command_line(ctx)
+    output, fmt = settings[OutputOptions], settings.output_format or "python"
+    user_file_findings = check_targets(settings, "extract")
+    existed = output.output == "-" or Path(output.output).exists()
     extraction = _extract(settings)
-    text = render(extraction.spec, settings.output_format, source=extraction.origin)
-    code = _finish(extraction.findings, settings)
+    text = render(extraction.spec, fmt, source=extraction.origin)
+    code = _finish([*extraction.findings, *user_file_findings], settings)
     if code == 0:
-        write_output(text, settings.output)
-        if settings.output != "-":
-            _say(f"wrote {settings.output} ({len(extraction.spec.get('paths', {}))} paths)")
+        write_output(text, output.output)
+        paths = plural(len(extraction.spec.get("paths", {})), "path")
+        if output.output != "-":
+            _note(settings, f"wrote {display_path(Path(output.output))} ({paths})")
+        if not existed and fmt == "python" and not user_file_findings:
+            snippet = import_snippet(Path(output.output))
+            _note(settings, "import it in your fal file like this:\n" + _indent(snippet))
     return code
 
 
-@cli.command()
-@_source_options
-@_app_and_tidy_options
-@click.option(
-    "--module",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The committed module to compare (default: the configured output, fal_openapi.py).",
-)
-@_report_options
-def check(**options: Any) -> int:
+@cli.command(cls=_SectionedCommand, params=_options("check"))
+@click.pass_context
+def check(ctx: click.Context, **_: Any) -> int:
     """Fail (exit 1, with a diff) when the committed module differs from the source's spec.
 
     Run it in CI before `fal deploy`, with the same source options as `extract`:
@@ -261,88 +210,92 @@ def check(**options: Any) -> int:
     output = "fal_openapi.py") a bare `openapi-meta check` does the same.
     """
     from openapi_meta.check import compare_with_module
+    from openapi_meta.targets import check_targets
 
-    settings = _settings(options)
+    settings = settings_from_command_line(ctx)
+    user_file_findings = check_targets(settings, "check")
     extraction = _extract(settings)
-    code = _finish(extraction.findings, settings)
+    code = _finish([*extraction.findings, *user_file_findings], settings)
     result = compare_with_module(extraction.spec, settings.module_path)
     if not result.up_to_date:
-        click.echo(result.diff, nl=False)
+        if not settings[ReportOptions].quiet:
+            click.echo(result.diff, nl=False)
         _say(
             f"{result.module} is stale: regenerate it with `openapi-meta extract"
             f" ... -o {result.module}` and commit it"
         )
         return 1
-    _say(f"{result.module} is up to date")
+    _note(settings, f"{result.module} is up to date")
     return code
 
 
-@cli.command("convert")
-@click.argument("input_path", metavar="IN", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "-o", "--output", required=True, help="Where to write: a .json or .yaml file, or - for stdout."
-)
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(["json", "yaml"]),
-    help="Output format (default: from the output's suffix; JSON for -).",
-)
-@click.option("--allow-remote-refs", is_flag=True, help="Fetch $refs to http(s) URLs.")
-@_REF_ROOT_OPTION
-@_report_options
-def convert_command(
-    input_path: Path,
-    output: str,
-    format_: str | None,
-    allow_remote_refs: bool,
-    ref_root: Path | None,
-    **report: Any,
-) -> int:
+def _convert_options() -> list[click.Parameter]:
+    return [
+        click.Argument(["input_path"], metavar="IN", type=click.Path(path_type=Path)),
+        _Option(
+            ["-o", "--output", "convert_output"],
+            required=True,
+            help="Where to write: a .json or .yaml file, or - for stdout.",
+            section="Output",
+        ),
+        _Option(
+            ["--format", "convert_format"],
+            type=click.Choice(["json", "yaml"]),
+            help="Output format (default: from the output's suffix; JSON for -).",
+            section="Output",
+        ),
+        *_group_options(FileOptions),
+        *_group_options(RemoteRefOptions),
+        *_group_options(ReportOptions),
+        _debug_option(),
+    ]
+
+
+@cli.command("convert", cls=_SectionedCommand, params=_convert_options())
+@click.pass_context
+def convert_command(ctx: click.Context, **_: Any) -> int:
     """Convert a Swagger 2.0 / OpenAPI 3.x file to a valid OpenAPI 3.0.3 JSON or YAML file.
 
     \b
       openapi-meta convert openapi.json -o openapi-3.0.yaml
       openapi-meta convert swagger.yaml -o - | jq .components
 
-    Every step that changed the document is a finding: a count per kind on stderr, each one
-    with --verbose, as JSON with --report; --strict fails (exit 1) on warnings. Unlike
-    extract, convert changes nothing for fal (no tidy, no fal lint).
+    Every step that changed the document is a finding: each warning (a count per kind when
+    there are many) on stderr, each one with --verbose, as JSON with --report; --strict
+    fails (exit 1) on warnings. Unlike extract, convert changes nothing for fal (no tidy,
+    no fal lint).
     """
-    from openapi_meta.config import Settings
+    from openapi_meta.config import Given
     from openapi_meta.emit import render, write_output
     from openapi_meta.errors import UsageError
     from openapi_meta.pipeline import conversion_settings
-    from openapi_meta.sources.file import FileSource
 
+    output: str = ctx.params["convert_output"]
     suffix = Path(output).suffix.lower()
-    fmt = format_ or {".json": "json", ".yaml": "yaml", ".yml": "yaml"}.get(suffix)
+    fmt = ctx.params["convert_format"] or {".json": "json", ".yaml": "yaml", ".yml": "yaml"}.get(
+        suffix
+    )
     if fmt is None:
         if output != "-":
             raise UsageError(f"-o {output}: use a .json, .yaml or .yml file, or --format")
         fmt = "json"
-    settings = conversion_settings(
-        Settings(
-            file=input_path,
-            output=output,
-            format=fmt,
-            ref_root=ref_root,
-            allow_remote_refs=allow_remote_refs,
-            **{k: v for k, v in report.items() if v is not None},
-        )
-    )
-    extraction = _extract(settings, FileSource(input_path))
+    source = {"file": Given(str(ctx.params["input_path"]), "IN")}
+    settings = conversion_settings(settings_from_command_line(ctx, source, use_pyproject=False))
+    extraction = _extract(settings)
     code = _finish(extraction.findings, settings)
     if code == 0:
         write_output(render(extraction.spec, fmt, source=extraction.origin), output)
         if output != "-":
-            _say(f"wrote {output} (OpenAPI 3.0.3, {len(extraction.findings)} findings)")
+            findings = plural(len(extraction.findings), "finding")
+            _note(settings, f"wrote {output} (OpenAPI 3.0.3, {findings})")
     return code
 
 
 @cli.command()
 @click.option("--keep-images", is_flag=True, help="Leave images kept with --keep-image alone.")
-def cleanup(keep_images: bool) -> int:
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def cleanup(keep_images: bool, quiet: bool, debug: bool) -> int:
     """Remove containers (and build images) that a killed openapi-meta run left behind.
 
     Every container openapi-meta starts carries the label org.openapi-meta.run; run this
@@ -351,54 +304,92 @@ def cleanup(keep_images: bool) -> int:
     from openapi_meta.cleanup import cleanup_leftovers
 
     report = cleanup_leftovers(images=not keep_images)
-    for container in report.containers:
-        _say(f"removed container {container}")
-    for image in report.images:
-        _say(f"removed image {image}")
+    lines = [f"removed container {c}" for c in report.containers]
+    lines += [f"removed image {i}" for i in report.images]
     if report.skipped:
-        _say(f"left {len(report.skipped)} containers of runs still in progress")
-    _say(f"removed {len(report.containers)} containers, {len(report.images)} images")
+        lines.append(f"left {plural(len(report.skipped), 'container')} of runs still in progress")
+    lines.append(
+        f"removed {plural(len(report.containers), 'container')},"
+        f" {plural(len(report.images), 'image')}"
+    )
+    if not quiet:
+        _say("\n".join(lines))
     return 0
 
 
-def _settings(options: dict[str, Any]) -> Settings:
-    from openapi_meta.config import build_settings
+def settings_from_command_line(
+    ctx: click.Context, extra: dict[str, Any] | None = None, *, use_pyproject: bool = True
+) -> Settings:
+    """The settings from the options given on the command line (not click's defaults) and,
+    unless `use_pyproject` is false, the pyproject.toml."""
+    from openapi_meta.config import Given, build_settings
 
-    config = options.pop("config", None)
-    if "format_" in options:
-        options["format"] = options.pop("format_")
-    return build_settings(options, config=config)
+    given: dict[str, Given] = dict(extra or {})
+    for param in ctx.command.params:
+        name = param.name or ""
+        if (
+            not isinstance(param, _Option)
+            or name in ("config", "debug")
+            or name.startswith("convert_")
+        ):
+            continue
+        if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+            value = ctx.params[name]
+            off = value is False and param.secondary_opts
+            where = param.secondary_opts[-1] if off else max(param.opts, key=len)
+            given[name.replace("_", "-")] = Given(value, where)
+    return build_settings(
+        given,
+        command=ctx.command.name or "",
+        config=ctx.params.get("config"),
+        use_pyproject=use_pyproject,
+    )
 
 
-def _extract(settings: Settings, source: Any = None) -> Extraction:
+def _extract(settings: Settings) -> Extraction:
     """Run the pipeline; the --report file is written even when the spec is invalid."""
     from openapi_meta.pipeline import run_pipeline
     from openapi_meta.sources.from_settings import make_source
 
     try:
-        return run_pipeline(source or make_source(settings), settings=settings)
+        return run_pipeline(make_source(settings), settings=settings)
     except InvalidSpecError as exc:
         _write_report(settings, exc.findings)
         raise
 
 
 def _write_report(settings: Settings, findings: Sequence[Finding]) -> None:
-    if settings.report:
+    report = settings[ReportOptions].report
+    if report:
         from openapi_meta.emit import write_atomic
 
-        write_atomic(settings.report, findings_report(findings).encode())
+        write_atomic(report, findings_report(findings).encode())
 
 
 def _finish(findings: Sequence[Finding], settings: Settings) -> int:
-    """Report findings; the exit code they imply (1 under --strict with warnings)."""
+    """Report findings; the exit code they imply (1 under --strict with warnings).
+
+    -q shows nothing but what fails the run: under --strict, the warnings that do."""
+    options = settings[ReportOptions]
     _write_report(settings, findings)
-    text = render_findings(findings, verbose=settings.verbose)
-    if text:
+    failing = [f for f in findings if f.level is not Level.INFO] if options.strict else []
+    text = render_findings(failing if options.quiet else findings, verbose=options.verbose)
+    if text and (failing or not options.quiet):
         _say(text)
-    if settings.strict and any(f.level is not Level.INFO for f in findings):
-        _say("--strict: warnings count as failures; nothing written")
+    if failing:
+        _say(f"--strict: failing on {plural(len(failing), 'warning')}; nothing written")
         return 1
     return 0
+
+
+def _note(settings: Settings, message: str) -> None:
+    """A line for the user, unless -q."""
+    if not settings[ReportOptions].quiet:
+        _say(message)
+
+
+def _indent(text: str) -> str:
+    return "".join(f"    {line}\n" if line else "\n" for line in text.splitlines()).rstrip("\n")
 
 
 def _say(message: str) -> None:

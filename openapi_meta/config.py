@@ -1,161 +1,162 @@
-"""Settings: command-line options merged over `[tool.openapi-meta]` in pyproject.toml.
+"""Settings: the command line's options over `[tool.openapi-meta]` in pyproject.toml.
 
-Cross-option rules (exactly one source, format from the output's suffix) live here, so the
-CLI stays a thin translation of options into a `Settings` object.
+Every option is declared once, in its group (`openapi_meta.options` for every source,
+`openapi_meta.sources.options` for the sources' own). This module merges where values were
+set, checks that the chosen source takes each option, validates the groups, and names what
+is wrong where it was written: `--memory` on the command line, or
+`pyproject.toml [tool.openapi-meta] memory`.
+
+In pyproject.toml the keys are the long option names, exactly: `header`, `build-arg`,
+`keep-servers`, `no-lint = true`. An option that can be given several times takes a string or
+a list of strings. Relative paths (the source's, `output`, `module`, `env-file`, `app-dir`,
+`ref-root`, ...) are relative to the folder of that pyproject.toml, wherever the command runs;
+so is the default output, and `command` runs there. When the command line names a source,
+the pyproject.toml's source is not used, nor the options only that source took.
 """
 
 from __future__ import annotations
 
-import re
+import difflib
+import functools
+import os
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ValidationError
 
 from openapi_meta.errors import UsageError
+from openapi_meta.options import (
+    COMMAND_GROUPS,
+    COMMON_GROUPS,
+    DEFAULT_OUTPUT,
+    FORMAT_BY_SUFFIX,
+    PYPROJECT_ONLY_GROUPS,
+    FormatOptions,
+    ModuleOptions,
+    OptionError,
+    OptionGroup,
+    OptionSpec,
+    OutputOptions,
+)
+from openapi_meta.sources.options import (
+    SOURCE_BY_NAME,
+    SOURCES,
+    SourceKind,
+    source_groups,
+    sources_taking,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-SOURCE_FIELDS = ("file", "url", "command", "image", "build", "app", "fal")
-DEFAULT_OUTPUT = "fal_openapi.py"
-_FORMAT_BY_SUFFIX = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
-_PATH_FIELDS = (
-    "file",
-    "build",
-    "output",
-    "module",
-    "report",
-    "env_file",
-    "dockerfile",
-    "app_dir",
-    "ref_root",
-)
+G = TypeVar("G", bound=OptionGroup)
+TABLE = "[tool.openapi-meta]"
+# Options of the command line only: they say how to run, not what a project is.
+COMMAND_LINE_ONLY = ("config", "debug")
+Format = Literal["python", "json", "yaml"]
 
 
-class Settings(BaseModel):
-    """Everything one run needs; built from CLI options over pyproject settings."""
+def command_groups(command: str) -> tuple[type[OptionGroup], ...]:
+    """Every group whose values `command` uses: the sources', every source's, its own."""
+    own = (*COMMAND_GROUPS.get(command, ()), *PYPROJECT_ONLY_GROUPS.get(command, ()))
+    return (*source_groups(), *COMMON_GROUPS, *own)
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    file: Path | None = None
-    url: str | None = None
-    command: str | None = None
-    image: str | None = None
-    build: Path | None = None
-    app: str | None = None
-    fal: str | None = None
+@functools.cache
+def command_options(command: str) -> dict[str, OptionSpec]:
+    """The options of `command` by name (unique within a command, not across commands)."""
+    options: dict[str, OptionSpec] = {}
+    for group in command_groups(command):
+        for spec in group.option_specs():
+            if spec.name in options or spec.name in SOURCE_BY_NAME:
+                raise TypeError(f"{command}: --{spec.name} is declared twice ({group.__name__})")
+            options[spec.name] = spec
+    return options
 
-    output: str = DEFAULT_OUTPUT
-    format: Literal["python", "json", "yaml"] | None = None
-    module: Path | None = None
-    report: Path | None = None
-    verbose: bool = False
-    strict: bool = False
 
-    # Live servers (--url, --command, --image, --build); see openapi_meta.sources.
-    port: int | None = Field(default=None, ge=1, le=65535)
-    spec_path: str | None = None
-    headers: tuple[str, ...] = ()
-    env: tuple[str, ...] = ()
-    env_file: Path | None = None
-    startup_timeout: float | None = Field(default=None, gt=0)
-    quiet: bool = False
-    cmd: str | None = None
-    entrypoint: str | None = None
-    pull: Literal["missing", "always", "never"] | None = None
-    platform: str | None = None
-    gpus: str | None = None
-    memory: str | None = None
-    dockerfile: Path | None = None
-    build_args: tuple[str, ...] = ()
-    keep_image: bool = False
+def _keys(options: Mapping[str, OptionSpec]) -> dict[str, tuple[OptionSpec, bool]]:
+    """Every pyproject key of these options: the name, and a switch's `no-...` form (which
+    inverts it)."""
+    return {name: (spec, name != spec.name) for spec in options.values() for name in spec.names}
 
-    # Python apps (--app); see openapi_meta.sources.app.
-    app_dir: Path | None = None
-    factory: bool = False
-    app_timeout: float = 60.0
 
-    # Tidy (openapi_meta.convert.tidy) and fal lint (openapi_meta.lint); each can be turned off.
-    server_url: str | None = None
-    drop_local_servers: bool = True
-    include_path: tuple[str, ...] = ()
-    exclude_path: tuple[str, ...] = ()
-    prune_components: bool = True
-    fal_order: bool = True
-    lint: bool = True
+@functools.cache
+def pyproject_keys() -> tuple[str, ...]:
+    """Every key `[tool.openapi-meta]` accepts: those of any command (a pyproject.toml
+    serves them all; each command uses its own)."""
+    keys = dict.fromkeys(SOURCE_BY_NAME)
+    for command in COMMAND_GROUPS:
+        keys.update(dict.fromkeys(_keys(command_options(command))))
+    return tuple(keys)
 
-    # External $refs (openapi_meta.document.refs): the folder file refs may not leave
-    # (default: the root spec's folder), and whether http(s) refs may be fetched.
-    ref_root: Path | None = None
-    allow_remote_refs: bool = False
 
-    @model_validator(mode="after")
-    def _live_options(self) -> Settings:
-        for item in self.env:  # KEY=VALUE, or a bare KEY: this machine's value, as in Docker
-            if not re.fullmatch(r"\s*[A-Za-z_][A-Za-z0-9_]*\s*(=.*)?", item, re.S):
-                raise ValueError(f"--env {item!r}: expected KEY=VALUE or KEY")
-        for name, sep, example in (
-            ("build_args", "=", "KEY=VALUE"),
-            ("headers", ":", "'Name: value'"),
-        ):
-            for item in getattr(self, name):
-                if sep not in item or not item.split(sep, 1)[0].strip():
-                    option = "--" + {"build_args": "build-arg", "headers": "header"}.get(name, name)
-                    raise ValueError(f"{option} {item!r}: expected {example}")
-        if self.spec_path is not None and not self.spec_path.startswith("/"):
-            raise ValueError(
-                f"--spec-path {self.spec_path!r}: give a path from the root, e.g. /openapi.json"
+@dataclass(frozen=True)
+class Given:
+    """A value and where it was set, the way messages name it."""
+
+    value: Any
+    where: str
+
+
+@dataclass(frozen=True)
+class SourceSetting:
+    """The source option in use: its kind, its value, where it was set, and the folder its
+    relative paths start from (the pyproject.toml's; None: the current folder)."""
+
+    kind: SourceKind
+    value: str
+    where: str
+    base_dir: Path | None = None
+
+    def path(self, value: str | None = None) -> Path:
+        """`value` (default: the source's own) as a path, relative to `base_dir`."""
+        path = Path(self.value if value is None else value)
+        return self.base_dir / path if self.base_dir and not path.is_absolute() else path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything one run needs: the source, and each option group (defaults when unset).
+
+    `purpose` is "convert" for `openapi-meta convert`, which changes nothing for fal."""
+
+    source: SourceSetting | None = None
+    groups: Mapping[type[OptionGroup], OptionGroup] = field(default_factory=dict)
+    purpose: Literal["fal", "convert"] = "fal"
+
+    def __getitem__(self, group: type[G]) -> G:
+        found = self.groups.get(group)
+        return found if isinstance(found, group) else group()
+
+    def with_groups(self, *groups: OptionGroup, **changes: Any) -> Settings:
+        return replace(self, groups={**self.groups, **{type(g): g for g in groups}}, **changes)
+
+    def require_source(self) -> SourceSetting:
+        if self.source is None:
+            raise UsageError(
+                "no source given: use one of " + ", ".join(k.flag for k in SOURCES),
+                hint=f"or set one in {TABLE} of pyproject.toml",
             )
-        if self.gpus is not None and not re.fullmatch(r"all|[1-9][0-9]*", self.gpus):
-            raise ValueError(f"--gpus {self.gpus!r}: expected 'all' or a number of GPUs")
-        if self.memory is not None and not re.fullmatch(
-            r"[0-9]+(\.[0-9]+)?[bkmg]?", self.memory, re.I
-        ):
-            raise ValueError(f"--memory {self.memory!r}: expected a size like 512m or 4g")
-        source = next((n for n in SOURCE_FIELDS if getattr(self, n) is not None), None)
-        if source == "command" and self.port is None:
-            raise ValueError("--command needs --port: the port the command's server listens on")
-        if source in ("file", "url", "command"):
-            docker_only = ("cmd", "entrypoint", "pull", "platform", "gpus", "memory")
-            build_only = ("dockerfile", "build_args", "keep_image")
-            given = [n for n in (*docker_only, *build_only) if getattr(self, n)]
-            if given:
-                names = ", ".join("--" + n.replace("_", "-") for n in given)
-                raise ValueError(f"{names}: only for --image and --build, not --{source}")
-        return self
-
-    @model_validator(mode="after")
-    def _one_source(self) -> Settings:
-        given = [f"--{name}" for name in SOURCE_FIELDS if getattr(self, name) is not None]
-        if len(given) > 1:
-            raise ValueError(f"give one source, not {len(given)}: {', '.join(given)}")
-        return self
-
-    @property
-    def source_option(self) -> str:
-        """The name of the source option in use, e.g. "file"."""
-        for name in SOURCE_FIELDS:
-            if getattr(self, name) is not None:
-                return name
-        raise UsageError(
-            "no source given: use one of " + ", ".join(f"--{n}" for n in SOURCE_FIELDS),
-            hint="or set one in [tool.openapi-meta] of pyproject.toml",
-        )
-
-    @property
-    def output_format(self) -> Literal["python", "json", "yaml"]:
-        if self.format:
-            return self.format
-        return _FORMAT_BY_SUFFIX.get(Path(self.output).suffix.lower(), "python")  # type: ignore[return-value]
+        return self.source
 
     @property
     def module_path(self) -> Path:
-        """The module `check` compares against: --module, else the configured output."""
-        return self.module or Path(self.output)
+        """The module `check` compares with: --module, else the output setting."""
+        return self[ModuleOptions].module or Path(self[OutputOptions].output)
+
+    @property
+    def output_format(self) -> Format | None:
+        """What `extract` writes: --format, else what the output's suffix says (None: the
+        suffix says nothing)."""
+        output, chosen = self[OutputOptions].output, self[FormatOptions].format
+        if chosen or output == "-":
+            return chosen or "python"
+        return FORMAT_BY_SUFFIX.get(Path(output).suffix.lower())  # type: ignore[return-value]
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -167,51 +168,213 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def read_pyproject_settings(path: Path) -> dict[str, Any]:
-    """The `[tool.openapi-meta]` table, keys normalised to option names, paths made absolute."""
+def build_settings(
+    cli: Mapping[str, Given],
+    *,
+    command: str = "extract",
+    config: Path | None = None,
+    cwd: Path | None = None,
+    use_pyproject: bool = True,
+) -> Settings:
+    """Merge the command line's values (keyed by option name) over the pyproject settings,
+    check them against the source, and validate every group."""
+    options = command_options(command)
+    pyproject = config or (find_pyproject(cwd or Path.cwd()) if use_pyproject else None)
+    table = _read_table(pyproject) if pyproject else None
+    if config and table is None:
+        raise UsageError(f"{config}: no {TABLE} table")
+    from_file = _file_values(table, pyproject, options) if table is not None and pyproject else {}
+    project_dir = pyproject.parent if table is not None and pyproject else None
+    source = _choose_source(cli, from_file, project_dir)
+    values = _merge(cli, from_file, source, options)
+    if source is not None:
+        _check_the_source_takes(values, source, options)
+    if project_dir is not None and "output" not in values:
+        values["output"] = Given(str(project_dir / DEFAULT_OUTPUT), "the default output")
+    settings = Settings(source, _validated_groups(values, options))
+    if command == "extract" and settings.output_format is None:
+        output = settings[OutputOptions].output
+        raise UsageError(
+            f"{values['output'].where}: {output}: cannot tell the format from the suffix;"
+            " use .py, .json, .yaml or .yml, or give --format"
+        )
+    return settings
+
+
+def _read_table(path: Path) -> dict[str, Any] | None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read ({exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: invalid TOML: {exc}") from exc
-    table = data.get("tool", {}).get("openapi-meta", {})
-    if not isinstance(table, dict):
-        raise UsageError(f"{path}: [tool.openapi-meta] must be a table")
-    settings = {key.replace("-", "_"): value for key, value in table.items()}
-    for key in _PATH_FIELDS:
-        value = settings.get(key)
-        if isinstance(value, str) and value != "-":
-            settings[key] = str(path.parent / value)
-    return settings
+    table = data.get("tool", {}).get("openapi-meta")
+    if table is not None and not isinstance(table, dict):
+        raise UsageError(f"{path}: {TABLE} must be a table")
+    return table
 
 
-def build_settings(
-    cli_options: dict[str, Any], *, config: Path | None = None, cwd: Path | None = None
-) -> Settings:
-    """Merge CLI options (None means "not given") over the pyproject settings and validate."""
-    given = {k: v for k, v in cli_options.items() if v is not None and v != ()}
-    pyproject = config or find_pyproject(cwd or Path.cwd())
-    from_file: dict[str, Any] = read_pyproject_settings(pyproject) if pyproject else {}
-    if config and not from_file:
-        raise UsageError(f"{config}: no [tool.openapi-meta] table")
-    if any(name in given for name in SOURCE_FIELDS):
-        from_file = {k: v for k, v in from_file.items() if k not in SOURCE_FIELDS}
-    merged = {**from_file, **given}
-    if pyproject and "app" in from_file and "app" not in given:
-        # An `app` from pyproject.toml imports from that file's folder, as its paths resolve.
-        merged.setdefault("app_dir", str(pyproject.parent))
+def _file_values(
+    table: Mapping[str, Any], path: Path, options: Mapping[str, OptionSpec]
+) -> dict[str, Given]:
+    """The table's values for this command's `options`, keyed by option name, checked for
+    shape, paths made absolute; the keys of other commands' options are left for them."""
+    shown = display_path(path)
+    keys = _keys(options)
+    values: dict[str, Given] = {}
+    for key, raw in table.items():
+        where = f"{shown} {TABLE} {key}"
+        if key in SOURCE_BY_NAME:
+            if not isinstance(raw, str):
+                raise UsageError(f"{where}: expected a string, not {_toml_type(raw)}")
+            values[key] = Given(raw, where)
+            continue
+        if key not in keys:
+            if key in pyproject_keys():
+                continue
+            raise UsageError(f"{where}: no such option{_suggestion(key)}")
+        spec, inverted = keys[key]
+        if spec.name in values:
+            raise UsageError(f"{where}: {values[spec.name].where} sets the same option; keep one")
+        values[spec.name] = Given(_file_value(spec, raw, inverted, where, path.parent), where)
+    return values
+
+
+def _file_value(spec: OptionSpec, raw: Any, inverted: bool, where: str, folder: Path) -> Any:
+    if spec.is_switch:
+        if not isinstance(raw, bool):
+            raise UsageError(f"{where}: expected true or false, not {_toml_type(raw)}")
+        return not raw if inverted else raw
+    if spec.multiple:
+        items = [raw] if isinstance(raw, str) else raw
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise UsageError(f"{where}: expected a string or a list of strings")
+        return tuple(_relative(spec, i, folder) for i in items)
+    return _relative(spec, raw, folder) if isinstance(raw, str) else raw
+
+
+def _relative(spec: OptionSpec, value: str, folder: Path) -> str:
+    if not spec.is_path or value == "-" or (spec.opt.command and "/" not in value):
+        return value
+    return str(folder / value)
+
+
+def _choose_source(
+    cli: Mapping[str, Given], from_file: Mapping[str, Given], project_dir: Path | None
+) -> SourceSetting | None:
+    for values, base_dir in ((cli, None), (from_file, project_dir)):
+        given = [(SOURCE_BY_NAME[name], values[name]) for name in SOURCE_BY_NAME if name in values]
+        if len(given) > 1:
+            names = ", ".join(kind.flag if base_dir is None else kind.name for kind, _ in given)
+            where = "" if base_dir is None else given[0][1].where.rpartition(" ")[0] + ": "
+            raise UsageError(f"{where}give one source, not {len(given)}: {names}")
+        if given:
+            kind, value = given[0]
+            if kind.check and (problem := kind.check(str(value.value))):
+                raise UsageError(f"{value.where}: {problem}")
+            return SourceSetting(kind, str(value.value), value.where, base_dir)
+    return None
+
+
+def _merge(
+    cli: Mapping[str, Given],
+    from_file: Mapping[str, Given],
+    source: SourceSetting | None,
+    options: Mapping[str, OptionSpec],
+) -> dict[str, Given]:
+    """The command line's values over the file's; with a source on the command line, the
+    file's options that only the file's own source takes are left out."""
+    file_source = next((SOURCE_BY_NAME[n] for n in SOURCE_BY_NAME if n in from_file), None)
+    merged: dict[str, Given] = {}
+    for name, given in from_file.items():
+        if name in SOURCE_BY_NAME:
+            continue
+        group = options[name].group
+        if (
+            source is not None
+            and source.base_dir is None
+            and file_source is not None
+            and group in file_source.groups
+            and group not in source.kind.groups
+        ):
+            continue
+        merged[name] = given
+    merged.update((n, g) for n, g in cli.items() if n not in SOURCE_BY_NAME)
+    return merged
+
+
+def _check_the_source_takes(
+    values: Mapping[str, Given], source: SourceSetting, options: Mapping[str, OptionSpec]
+) -> None:
+    own = set(source_groups())
+    refused = [
+        (given, options[name].group)
+        for name, given in values.items()
+        if options[name].group in own and options[name].group not in source.kind.groups
+    ]
+    if refused:
+        lines = [
+            f"{given.where} is not an option of {_describe(source)}: it is for"
+            f" {', '.join(k.flag for k in sources_taking(group))}"
+            for given, group in refused
+        ]
+        raise UsageError("\n".join(lines))
+    for name, reason in source.kind.needs:
+        if name not in values:
+            raise UsageError(f"{_describe(source)} needs --{name}: {reason}")
+
+
+def _describe(source: SourceSetting) -> str:
+    if source.base_dir is None:
+        return source.where
+    return f"the {source.kind.name} source ({source.where})"
+
+
+def _validated_groups(
+    values: Mapping[str, Given], options: Mapping[str, OptionSpec]
+) -> dict[type[OptionGroup], OptionGroup]:
+    by_group: dict[type[OptionGroup], dict[str, Given]] = {}
+    for name, given in values.items():
+        spec = options[name]
+        by_group.setdefault(spec.group, {})[spec.field] = given
+    groups: dict[type[OptionGroup], OptionGroup] = {}
+    for group, fields in by_group.items():
+        try:
+            groups[group] = group(**{name: given.value for name, given in fields.items()})
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            blamed = fields.get(str(error["loc"][0])) if error["loc"] else None
+            message = error["msg"].removeprefix("Value error, ")
+            raise UsageError(f"{blamed.where}: {message}" if blamed else message) from exc
+        except OptionError as exc:
+            blamed = fields.get(exc.field)
+            raise UsageError(f"{blamed.where}: {exc}" if blamed else str(exc)) from exc
+    return groups
+
+
+def _suggestion(key: str) -> str:
+    names = pyproject_keys()
+    spelled = key.replace("_", "-").lower()
+    if spelled in names:
+        return f"; did you mean {spelled!r}?"
+    if spelled in COMMAND_LINE_ONLY:
+        return f" (--{spelled} is only for the command line)"
+    close = difflib.get_close_matches(spelled, names, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f" (the keys of {TABLE} are the long option names)"
+
+
+def _toml_type(value: Any) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string"}.get(
+        type(value), "a list" if isinstance(value, list) else "a table"
+    )
+
+
+def display_path(path: Path) -> str:
+    """A path as messages show it: relative to the current folder when inside it."""
     try:
-        return Settings(**merged)
-    except ValidationError as exc:
-        raise UsageError(_describe(exc, pyproject if from_file else None)) from exc
-
-
-def _describe(exc: ValidationError, pyproject: Path | None) -> str:
-    error = exc.errors()[0]
-    name = ".".join(str(p) for p in error["loc"])
-    where = f" (from {pyproject} [tool.openapi-meta] or the command line)" if pyproject else ""
-    if error["type"] == "extra_forbidden":
-        return f"unknown setting {name!r}{where}"
-    message = error["msg"].removeprefix("Value error, ")
-    return f"{name}: {message}{where}" if name else f"{message}{where}"
+        relative = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+    return relative if not relative.startswith("..") else str(path)

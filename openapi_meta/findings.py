@@ -35,18 +35,35 @@ class Finding:
         return data
 
 
+# Up to this many warnings are listed one by one without --verbose; more are counted.
+FEW_WARNINGS = 10
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """ "1 path", "2 paths": a count and the word that goes with it."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
+
+
+def render_finding(finding: Finding) -> str:
+    return f"{finding.level.value}: {finding.code} at {finding.pointer or '/'}: {finding.message}"
+
+
 def render_findings(findings: Iterable[Finding], *, verbose: bool = False) -> str:
-    """Text for stderr: every finding when `verbose`, otherwise a count per code and level."""
+    """Text for stderr: every finding when `verbose`; otherwise each warning and error when
+    there are few of them, and a count per code for the rest (the infos, or all of them)."""
     findings = list(findings)
-    if not findings:
-        return ""
     if verbose:
-        return "\n".join(
-            f"{f.level.value}: {f.code} at {f.pointer or '/'}: {f.message}" for f in findings
-        )
-    counts = Counter((f.level.value, f.code) for f in findings)
-    lines = [f"{n} × {level} {code}" for (level, code), n in sorted(counts.items())]
-    return "findings (use --verbose to see each one):\n  " + "\n  ".join(lines)
+        return "\n".join(map(render_finding, findings))
+    serious = [f for f in findings if f.level is not Level.INFO]
+    listed = serious if len(serious) <= FEW_WARNINGS else []
+    counted = [f for f in findings if f not in listed]
+    lines = [render_finding(f) for f in listed]
+    if counted:
+        counts = Counter((f.level.value, f.code) for f in counted)
+        more = "" if not listed else "other "
+        lines.append(f"{more}findings (use --verbose to see each one):")
+        lines += [f"  {n} × {level} {code}" for (level, code), n in sorted(counts.items())]
+    return "\n".join(lines)
 
 
 def render_invalid(findings: Iterable[Finding], *, verbose: bool = False) -> str:
@@ -58,7 +75,7 @@ def render_invalid(findings: Iterable[Finding], *, verbose: bool = False) -> str
     others = [f for f in findings if f.level is not Level.ERROR]
     lines = []
     for error in errors:
-        lines.append(f"error: {error.code} at {error.pointer or '/'}: {error.message}")
+        lines.append(render_finding(error))
         for other in others if verbose else ():
             if _related(error.pointer, other.pointer):
                 where = other.pointer or "/"
@@ -66,10 +83,9 @@ def render_invalid(findings: Iterable[Finding], *, verbose: bool = False) -> str
                     f"  after {other.level.value} {other.code} at {where}: {other.message}"
                 )
     if others and not verbose:
-        count = len(others)
         lines.append(
-            f"(and {count} finding{'s' if count != 1 else ''} from conversion; --verbose shows"
-            " the ones at these places, --report lists them all)"
+            f"(and {plural(len(others), 'other finding')}; --verbose shows the ones"
+            " at these places, --report lists them all)"
         )
     return "\n".join(lines)
 

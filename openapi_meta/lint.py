@@ -1,6 +1,20 @@
-"""fal lint: what a valid spec can still get wrong as fal metadata, as warning findings.
+"""fal lint: what a valid spec can still get wrong as fal metadata, as findings.
 
-Codes (stable; `--strict` makes them fail the run):
+The preflight of `fal deploy`: `fal deploy` sends the metadata as a protobuf `Struct`
+(`fal/sdk.py`: `Struct().update(metadata)`) in a field of its register request, so the spec
+goes through a real `Struct` serialize → parse round trip with protobuf, parsed one message
+level down as that field is. Its decoder
+(upb) stops at 100 message levels, and each JSON object costs three of them (a Struct, a map
+entry, a Value), so a spec nested about 33 objects deep cannot be sent:
+
+- `fal-struct-depth` (an error: exit 1, nothing written): the decoder refuses the nesting;
+  the pointer is the deepest node. Keep `$ref`s to components rather than dereferencing.
+- `fal-integer-too-large` and `fal-struct-string` (errors): an integer beyond a double's
+  range, a string or key with a lone surrogate (not UTF-8); `Struct.update` fails on them.
+- `fal-inexact-integer` (a warning): an integer a double cannot hold exactly (beyond 2^53):
+  a Struct carries every number as a double, so fal receives another number.
+
+Warning codes (stable; `--strict` makes them fail the run; `--no-lint` turns them off):
 
 - `fal-struct-value`: a value a protobuf Struct cannot carry (a non-string key, bytes, a set,
   a tuple, NaN/Infinity, any non-JSON object). fal sends metadata as a Struct; the loader
@@ -27,17 +41,139 @@ from openapi_meta.findings import Finding, Level
 from openapi_meta.jsontypes import JSONObject
 
 GRPC_MESSAGE_LIMIT = 4 * 1024 * 1024
+EXACT_DOUBLE_INTEGERS = 2**53
 _OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TAKES_BODY = frozenset({"post", "put", "patch"})
 
 
-def lint(spec: JSONObject) -> list[Finding]:
-    """Every fal-specific problem of `spec`, sorted; empty for a spec fal will use well."""
+def lint(spec: JSONObject, *, warnings: bool = True) -> list[Finding]:
+    """Every fal-specific problem of `spec`, sorted; empty for a spec fal will use well.
+    Without `warnings`, only the errors: what `fal deploy` could not send at all."""
     findings = list(_struct_values(spec, ""))
     if not findings:
-        findings.extend(_size(spec))
-    findings.extend(_operations(spec))
-    return sorted(findings)
+        findings.extend(struct_round_trip(spec))
+        if warnings and not any(f.level is Level.ERROR for f in findings):
+            findings.extend(_size(spec))
+    if warnings:
+        findings.extend(_operations(spec))
+    return sorted(f for f in findings if warnings or f.level is Level.ERROR)
+
+
+def struct_round_trip(spec: JSONObject) -> list[Finding]:
+    """Send `{"openapi": spec}` through a protobuf Struct and back, as `fal deploy` does."""
+    from google.protobuf.message import DecodeError
+    from google.protobuf.struct_pb2 import Struct, Value
+
+    changed = list(_values_a_struct_changes(spec, ""))
+    if any(f.level is Level.ERROR for f in changed):
+        return changed  # Struct.update itself fails on them
+    sent = Struct()
+    try:
+        sent.update({"openapi": spec})
+        data = sent.SerializeToString()
+    except (TypeError, ValueError, OverflowError) as exc:  # what the walks above rule out
+        return [
+            Finding("fal-struct-value", Level.ERROR, "", f"a protobuf Struct refuses it: {exc}")
+        ]
+    try:
+        # fal sends the Struct as a field of its RegisterApplicationRequest, one message
+        # level down: parse it as the field of a message (a Value's struct_value), as deep.
+        Value.FromString(_STRUCT_VALUE_TAG + _varint(len(data)) + data)
+    except DecodeError:
+        pointer, objects = _deepest(spec)
+        depth = Finding(
+            "fal-struct-depth",
+            Level.ERROR,
+            pointer,
+            f"nested {objects} JSON objects deep here: deeper than the protobuf Struct that"
+            " `fal deploy` sends can carry (its decoder stops at 100 message levels, about 32"
+            " objects). Keep $refs to components instead of inlining them (do not dereference"
+            " the spec), or name the inline schema as a component and $ref it",
+        )
+        return [depth, *changed]
+    return changed
+
+
+_STRUCT_VALUE_TAG = bytes([5 << 3 | 2])  # google.protobuf.Value field 5, length-delimited
+
+
+def _varint(number: int) -> bytes:
+    out = bytearray()
+    while True:
+        low, number = number & 0x7F, number >> 7
+        out.append(low | (0x80 if number else 0))
+        if not number:
+            return bytes(out)
+
+
+def _deepest(spec: JSONObject) -> tuple[str, int]:
+    """The pointer of the node deepest in protobuf message levels (an object costs 3, a list
+    2), and how many objects enclose it."""
+    best = ("", 0, 1)  # pointer, message levels, objects
+    stack: list[tuple[Any, str, int, int]] = [(spec, "", 0, 0)]
+    while stack:
+        value, pointer, levels, objects = stack.pop()
+        if type(value) is dict:
+            levels, objects = levels + 3, objects + 1
+            stack.extend((v, join_pointer(pointer, k), levels, objects) for k, v in value.items())
+        elif type(value) is list:
+            levels += 2
+            items = enumerate(value)
+            stack.extend((v, join_pointer(pointer, i), levels, objects) for i, v in items)
+        if levels > best[1]:
+            best = (pointer, levels, objects)
+    return best[0], best[2]
+
+
+def _values_a_struct_changes(value: Any, pointer: str) -> Iterator[Finding]:
+    """Integers a double does not hold exactly, and strings that are not valid UTF-8 (a lone
+    surrogate from a `\\udXXX` escape): a Struct carries numbers as doubles, strings as UTF-8."""
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            here = join_pointer(pointer, key)
+            if not key.isascii():
+                yield from _not_utf8(key, here, "key")
+            yield from _values_a_struct_changes(item, here)
+    elif kind is list:
+        for index, item in enumerate(value):
+            yield from _values_a_struct_changes(item, join_pointer(pointer, index))
+    elif kind is str and not value.isascii():
+        yield from _not_utf8(value, pointer, "string")
+    elif kind is int and abs(value) > EXACT_DOUBLE_INTEGERS:
+        try:
+            double = float(value)
+        except OverflowError:
+            yield Finding(
+                "fal-integer-too-large",
+                Level.ERROR,
+                pointer,
+                "an integer beyond the range of a double: a protobuf Struct carries every"
+                " number as one, so `fal deploy` fails on it; write it as a string",
+            )
+            return
+        if int(double) != value:
+            yield _warning(
+                "fal-inexact-integer",
+                pointer,
+                f"{value} is not exact as a double, and a protobuf Struct carries every number"
+                f" as one: fal receives {double!r}; write it as a string if it must be exact",
+            )
+
+
+def _not_utf8(text: str, pointer: str, what: str) -> Iterator[Finding]:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        character = text[exc.start]
+        yield Finding(
+            "fal-struct-string",
+            Level.ERROR,
+            pointer,
+            f"the {what} holds a lone surrogate (\\u{ord(character):04x}), which is not"
+            " valid UTF-8: a protobuf Struct cannot carry it, so `fal deploy` fails on it;"
+            " fix the escape in the source spec",
+        )
 
 
 def _warning(code: str, pointer: str, message: str) -> Finding:

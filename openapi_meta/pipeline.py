@@ -10,12 +10,14 @@ from urllib.parse import urlsplit
 from openapi_meta.cleanup import start_background_thread
 from openapi_meta.config import Settings
 from openapi_meta.errors import InvalidSpecError
-from openapi_meta.findings import Finding
+from openapi_meta.findings import Finding, Level
 from openapi_meta.jsontypes import JSONObject
+from openapi_meta.options import RemoteRefOptions, TidyOptions
 from openapi_meta.sources import RawDocument, Source
+from openapi_meta.sources.options import FileOptions
 
 if TYPE_CHECKING:
-    from openapi_meta.convert.tidy import TidyOptions
+    from openapi_meta.convert import tidy as tidy_pass
 
 # The stages after the fetch import the validator and its schema libraries (~0.2 s cold).
 # A live source spends longer than that waiting for its server, so they load meanwhile.
@@ -59,8 +61,8 @@ def run_pipeline(source: Source, *, settings: Settings | None = None) -> Extract
         load_document(raw),
         base_dir=raw.base_dir,
         name=raw.name,
-        ref_root=settings.ref_root,
-        allow_remote=settings.allow_remote_refs,
+        ref_root=settings[FileOptions].ref_root,
+        allow_remote=settings[RemoteRefOptions].allow_remote_refs,
     )
     # The converted document is this run's own copy: tidy may edit it in place.
     tidied = tidy(converted.document, tidy_options(settings, raw), copy=False)
@@ -72,30 +74,34 @@ def run_pipeline(source: Source, *, settings: Settings | None = None) -> Extract
             f"{'s' if len(errors) != 1 else ''})",
             [*findings, *errors],
         )
-    if settings.lint:
-        findings.extend(lint(tidied.document))
+    if settings.purpose == "fal":
+        # Without --no-lint: every fal lint finding; with it, only what fal cannot deploy.
+        linted = lint(tidied.document, warnings=settings[TidyOptions].lint)
+        findings.extend(linted)
+        if any(f.level is Level.ERROR for f in linted):
+            raise InvalidSpecError(f"{raw.name}: fal cannot deploy this spec as it is", findings)
     return Extraction(tidied.document, raw.origin, tuple(findings))
 
 
 def conversion_settings(settings: Settings) -> Settings:
     """`openapi-meta convert`: the same pipeline with tidy and lint turned off."""
-    return settings.model_copy(
-        update={"drop_local_servers": False, "fal_order": False, "lint": False}
-    )
+    switches = TidyOptions(drop_local_servers=False, fal_order=False, lint=False)
+    return settings.with_groups(switches, purpose="convert")
 
 
-def tidy_options(settings: Settings, raw: RawDocument | None = None) -> TidyOptions:
+def tidy_options(settings: Settings, raw: RawDocument | None = None) -> tidy_pass.TidyOptions:
     """The tidy steps `settings` asks for; a live server's port (a container's random one)
     counts as the extraction host wherever a `servers` entry names it."""
-    from openapi_meta.convert.tidy import TidyOptions
+    from openapi_meta.convert.tidy import TidyOptions as TidyPassOptions
 
+    chosen = settings[TidyOptions]
     fetched_port = urlsplit(raw.fetched_from).port if raw and raw.fetched_from else None
-    return TidyOptions(
-        drop_local_servers=settings.drop_local_servers,
-        server_url=settings.server_url,
+    return TidyPassOptions(
+        drop_local_servers=chosen.drop_local_servers,
+        server_url=chosen.server_url,
         extraction_ports=frozenset({fetched_port} if fetched_port else ()),
-        include_paths=settings.include_path,
-        exclude_paths=settings.exclude_path,
-        prune_components=settings.prune_components,
-        fal_order=settings.fal_order,
+        include_paths=chosen.include_path,
+        exclude_paths=chosen.exclude_path,
+        prune_components=chosen.prune_components,
+        fal_order=chosen.fal_order,
     )

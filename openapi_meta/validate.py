@@ -79,15 +79,17 @@ MAX_REFINED = 200
 
 def validate(document: JSONObject) -> list[Finding]:
     """Every validation error of `document` as an error finding with its absolute pointer:
-    one per place (the structure check and the schema check often see the same mistake)."""
+    one per mistake (the structure check, the schema check and the reference check often see
+    the same one at the same place; other checks find other mistakes there)."""
     findings = [*_structure_errors(document), *_SemanticChecker(document).run()]
-    first: dict[str, Finding] = {}
-    for finding in sorted(findings, key=lambda f: (f.pointer, _PRIORITY.get(f.code, 9), f.message)):
-        first.setdefault(finding.pointer, finding)
-    return sorted(first.values(), key=lambda f: (f.pointer, f.code, f.message))
+    kept: dict[tuple[str, str], Finding] = {}
+    for finding in sorted(findings, key=lambda f: (_PRIORITY.get(f.code, 9), f.message)):
+        same = "overlapping" if finding.code in _PRIORITY else finding.code
+        kept.setdefault((finding.pointer, same), finding)
+    return sorted(set(kept.values()), key=lambda f: (f.pointer, f.code, f.message))
 
 
-# Which finding speaks for a place that several checks flag.
+# The checks that report one mistake several ways, and which of them speaks for it.
 _PRIORITY = {"unresolved-ref": 0, "invalid": 1, "invalid-schema": 2}
 
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Fresh-machine quickstart: set up, then turn the built-in example into a fal metadata module.
+# It writes under .cache/demo/ (or where $1 says), never into the checkout's own files, so it
+# can run before or after scripts/test.sh, as often as you like.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-out=${1:-fal_openapi.py}
+out=${1:-.cache/demo/fal_openapi.py}
+mkdir -p "$(dirname "$out")"
 .venv/bin/openapi-meta extract --file examples/quickstart/openapi.yaml -o "$out"
 .venv/bin/openapi-meta check --file examples/quickstart/openapi.yaml --module "$out"
 .venv/bin/python - "$out" <<'PY'

@@ -5,6 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/testbed.sh
-.venv/bin/ruff check .
-.venv/bin/ruff format --check .
+scripts/lint.sh
 exec .venv/bin/pytest "$@"

@@ -32,10 +32,21 @@ class Run:
     stderr: str
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> Run:
-    """Run the real entry point (`python -m openapi_meta`) in a subprocess."""
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-    env.pop("OPENAPI_META_DEBUG", None)
+def run_cli(
+    *args: str | Path,
+    cwd: Path | None = None,
+    timeout: float = 120,
+    env: dict[str, str | None] | None = None,
+) -> Run:
+    """Run the real entry point (`python -m openapi_meta`) in a subprocess; `env` changes
+    its environment (None removes a variable)."""
+    base = {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "OPENAPI_META_DEBUG": None,
+        **(env or {}),
+    }
+    env = {k: v for k, v in base.items() if v is not None}
     proc = subprocess.run(
         [sys.executable, "-m", "openapi_meta", *map(str, args)],
         cwd=cwd,

@@ -34,7 +34,7 @@ def test_extract_writes_a_module_that_imports(tmp_path: Path, spec: Path) -> Non
     run = run_cli("extract", "--file", spec, "-o", out)
     assert run.code == 0, run.stderr
     assert run.stdout == ""
-    assert f"wrote {out} (1 paths)" in run.stderr
+    assert f"wrote {out} (1 path)" in run.stderr
     result = import_in_fresh_interpreter(out)
     openapi = result["metadata"]["openapi"]
     assert openapi["openapi"] == "3.0.3"
@@ -116,9 +116,15 @@ def test_cli_source_overrides_pyproject_source(tmp_path: Path, spec: Path) -> No
 @pytest.mark.parametrize(
     ("pyproject", "message"),
     [
-        ("[tool.openapi-meta]\nfiel = 'x'\n", "unknown setting 'fiel'"),
+        (
+            "[tool.openapi-meta]\nfiel = 'x'\n",
+            "pyproject.toml [tool.openapi-meta] fiel: no such option; did you mean 'file'?",
+        ),
         ("[tool.openapi-meta\n", "invalid TOML"),
-        ("[tool.openapi-meta]\nfile = 'a'\nurl = 'b'\n", "give one source, not 2: --file, --url"),
+        (
+            "[tool.openapi-meta]\nfile = 'a'\nurl = 'b'\n",
+            "pyproject.toml [tool.openapi-meta]: give one source, not 2: file, url",
+        ),
         ("[tool.openapi-meta]\nformat = 'xml'\n", "format: Input should be 'python', 'json'"),
     ],
 )
@@ -307,3 +313,119 @@ def test_convert_changes_nothing_for_fal(tmp_path: Path) -> None:
         run_cli("extract", "--file", source, "-o", "-", "--format", "json").stdout
     )
     assert "servers" not in extracted and extracted["x-fal-order-paths"] == ["/items"]
+
+
+# Targets first: nothing starts before what the run writes or compares with is known to work.
+
+
+def _marker_command(tmp_path: Path) -> list[str]:
+    """A --command source that leaves a file behind if it is ever started."""
+    return ["--command", f"touch {tmp_path / 'started'}; sleep 30", "--port", "9"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "--module", "nope.py"], "nope.py: no such module"),
+        (["extract", "-o", "no/such/folder/m.py"], "cannot write here (no/such/folder: no such"),
+        (["extract", "-o", "spec.txt"], "spec.txt: cannot tell the format from the suffix"),
+        (["extract", "-o", "a_folder.py"], "a_folder.py: is a folder"),
+        (["extract", "--report", "no/r.json"], "no/r.json: cannot write here"),
+    ],
+)
+def test_targets_are_checked_before_the_source_starts(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    (tmp_path / "a_folder.py").mkdir()
+    run = run_cli(*args, *_marker_command(tmp_path), cwd=tmp_path)
+    assert run.code == 2, run.stderr
+    assert message in run.stderr
+    assert not (tmp_path / "started").exists()
+
+
+def test_a_foreign_module_is_refused_before_the_source_starts(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text("metadata = {}\n")
+    run = run_cli("check", "--module", "m.py", *_marker_command(tmp_path), cwd=tmp_path)
+    assert run.code == 1 and "not a module written by openapi-meta" in run.stderr
+    assert not (tmp_path / "started").exists()
+
+
+def test_an_unknown_suffix_is_fine_with_format(tmp_path: Path, spec: Path) -> None:
+    run = run_cli("extract", "--file", spec, "-o", tmp_path / "spec.txt", "--format", "json")
+    assert run.code == 0, run.stderr
+    assert json.loads((tmp_path / "spec.txt").read_text())["openapi"] == "3.0.3"
+
+
+# Output levels
+
+
+def test_quiet_prints_nothing_when_all_is_well(tmp_path: Path, spec: Path) -> None:
+    out = tmp_path / "fal_openapi.py"
+    run = run_cli("extract", "--file", spec, "-o", out, "-q")
+    assert run.code == 0 and run.stderr == "" and out.exists()
+    assert run_cli("check", "--file", spec, "--module", out, "-q").stderr == ""
+    spec.write_text(VALID.replace("description: ok", "description: changed"))
+    stale = run_cli("check", "--file", spec, "--module", out, "-q")
+    assert stale.code == 1 and stale.stdout == ""  # no diff, only the error
+    assert stale.stderr.startswith(f"{out} is stale: regenerate it")
+
+
+def test_quiet_still_prints_errors(tmp_path: Path) -> None:
+    run = run_cli("extract", "--file", tmp_path / "nope.yaml", "-q")
+    assert run.code == 3 and "nope.yaml: no such file" in run.stderr
+
+
+def test_quiet_and_strict_print_the_warnings_that_fail(tmp_path: Path, spec: Path) -> None:
+    run = run_cli("extract", "--file", spec, "-o", tmp_path / "m.py", "-q", "--strict")
+    assert run.code == 1
+    assert "warning: fal-missing-operation-id at /paths/~1items/get" in run.stderr
+    assert "info:" not in run.stderr and "version-set" not in run.stderr
+    assert "--strict: failing on 2 warnings; nothing written" in run.stderr
+
+
+def test_a_few_warnings_are_listed_and_infos_counted(tmp_path: Path, spec: Path) -> None:
+    run = run_cli("extract", "--file", spec, "-o", tmp_path / "m.py")
+    assert run.code == 0
+    assert "warning: fal-missing-operation-id at /paths/~1items/get: no operationId" in run.stderr
+    assert "1 × info version-set" in run.stderr
+
+
+def test_many_warnings_are_counted(tmp_path: Path) -> None:
+    paths = {f"/p{i}": {"get": {"responses": {"200": {"description": "ok"}}}} for i in range(12)}
+    many = tmp_path / "many.json"
+    many.write_text(
+        json.dumps({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths})
+    )
+    run = run_cli("extract", "--file", many, "-o", tmp_path / "m.py")
+    assert run.code == 0
+    assert "12 × warning fal-missing-operation-id" in run.stderr
+    assert "at /paths/~1p3/get" not in run.stderr
+    assert "at /paths/~1p3/get" in run_cli("extract", "--file", many, "-o", "-", "-v").stderr
+
+
+def test_debug_is_accepted_after_the_command(tmp_path: Path) -> None:
+    (tmp_path / "e.yaml").write_text("")
+    for args in (
+        ["extract", "--file", tmp_path / "e.yaml", "--debug"],
+        ["convert", tmp_path / "e.yaml", "-o", "-", "--debug"],
+    ):
+        run = run_cli(*args)
+        assert run.code == 1 and "Traceback" in run.stderr, args
+    assert run_cli("cleanup", "--debug", "-q").code == 0
+
+
+def test_counts_have_their_plurals(tmp_path: Path) -> None:
+    deep: dict = {"type": "string"}
+    for _ in range(40):  # nested deeper than fal's Struct decoder reads
+        deep = {"type": "object", "properties": {"a": deep}}
+    document = {
+        "openapi": "3.0.1",  # + the version-set info
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"Deep": deep}},
+    }
+    source = tmp_path / "deep.json"
+    source.write_text(json.dumps(document))
+    run = run_cli("extract", "--file", source, "-o", tmp_path / "m.py")
+    assert run.code == 1, run.stderr
+    assert "(and 2 other findings;" in run.stderr  # version-set, fal-no-paths

@@ -110,7 +110,7 @@ def test_convert_command_strict_fails_on_warnings(
     target = tmp_path / "out.json"
     assert main(["convert", str(source), "-o", str(target), "--strict"]) == 1
     assert not target.exists()
-    assert "warning pattern-properties" in capsys.readouterr().err
+    assert "warning: pattern-properties at /components/schemas/Pet" in capsys.readouterr().err
 
 
 def test_convert_command_refuses_an_unknown_3x_with_exit_1(tmp_path: Path) -> None:

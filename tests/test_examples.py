@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from tests.conftest import PROJECT_ROOT, run_cli
+from tests.fal_helpers import import_generated
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -59,6 +60,41 @@ def inspect_deploy(folder: Path, tmp_path: Path) -> dict:
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
+
+
+# What `fal deploy FILE::server` does first: fal.utils.load_function_from, which puts the
+# current folder on sys.path and runs FILE with runpy.
+_LOAD_AS_FAL_DEPLOY = """\
+import json, sys
+from fal.api import FalServerlessHost
+from fal.utils import load_function_from
+loaded = load_function_from(FalServerlessHost(url="localhost:1"), sys.argv[1], "server")
+print(json.dumps(loaded.function.options.host["metadata"]))
+"""
+
+
+@pytest.mark.parametrize("folder", [STATIC, FASTAPI], ids=["static-spec", "fastapi-docker"])
+@pytest.mark.parametrize("cwd", ["root", "own folder", "elsewhere"])
+def test_fal_deploy_loads_the_deploy_file_from_any_folder(
+    folder: Path, cwd: str, tmp_path: Path
+) -> None:
+    run_in, file = {
+        "root": (PROJECT_ROOT, folder.relative_to(PROJECT_ROOT) / "deploy.py"),
+        "own folder": (folder, Path("deploy.py")),
+        "elsewhere": (tmp_path, folder / "deploy.py"),
+    }[cwd]
+    proc = subprocess.run(
+        [sys.executable, "-c", _LOAD_AS_FAL_DEPLOY, str(file)],
+        cwd=run_in,
+        env={**os.environ, "PYTHONPATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    metadata = json.loads(proc.stdout.splitlines()[-1])
+    committed = import_generated(folder / "fal_openapi.py").metadata
+    assert metadata == committed and list(metadata["openapi"]["paths"])
 
 
 @pytest.mark.parametrize("folder", [STATIC, FASTAPI], ids=["static-spec", "fastapi-docker"])

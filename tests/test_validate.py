@@ -198,7 +198,7 @@ INVALID: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     (
         "keyword-with-wrong-type",
         lambda d: _schemas(d)["NewPet"]["properties"]["name"].update(required=True),
-        "invalid-schema",
+        "invalid",
         "/components/schemas/NewPet/properties/name/required",
     ),
     (
@@ -606,7 +606,7 @@ def test_verbose_shows_the_conversion_findings_that_explain_an_error() -> None:
     assert quiet.splitlines()[0] == (
         "error: invalid at /components/schemas/A: required field missing: x"
     )
-    assert "2 findings from conversion" in quiet and "x was null" not in quiet
+    assert "(and 2 other findings;" in quiet and "x was null" not in quiet
     verbose = render_invalid(findings, verbose=True)
     assert "after warning field-removed at /components/schemas/A/x: x was null" in verbose
     assert "version-set" not in verbose

@@ -1,7 +1,8 @@
 """Deploy the server in ./Dockerfile to fal, its OpenAPI spec attached as metadata.
 
     openapi-meta extract          # writes fal_openapi.py from main:app ([tool.openapi-meta])
-    fal deploy deploy.py::server
+    fal deploy deploy.py::server  # here, or from the repository's root:
+    fal deploy examples/fastapi-docker/deploy.py::server
 
 With `metadata`, fal shows a Playground, an endpoint list and schema validation for the
 server; without it, the deployment is an opaque port.
@@ -9,9 +10,13 @@ server; without it, the deployment is an opaque port.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import fal
+
+# `fal deploy` puts only the current folder on sys.path: find fal_openapi.py beside this file.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fal_openapi import metadata  # written by openapi-meta; `openapi-meta check` keeps it fresh
 
 HERE = Path(__file__).resolve().parent

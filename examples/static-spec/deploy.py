@@ -1,16 +1,21 @@
 """Deploy the Node.js server in ./Dockerfile to fal, with the spec in openapi.yaml as metadata.
 
     openapi-meta extract          # writes fal_openapi.py from openapi.yaml ([tool.openapi-meta])
-    fal deploy deploy.py::server
+    fal deploy deploy.py::server  # here, or from the repository's root:
+    fal deploy examples/static-spec/deploy.py::server
 
 The server is not Python; the function below only starts it inside the image.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import fal
+
+# `fal deploy` puts only the current folder on sys.path: find fal_openapi.py beside this file.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fal_openapi import metadata  # written by openapi-meta; `openapi-meta check` keeps it fresh
 
 HERE = Path(__file__).resolve().parent

@@ -1,11 +1,11 @@
 """The child process of the `--app` source: import an app, write its OpenAPI spec as JSON.
 
-Run as `python -m openapi_meta.sources._app_child TARGET APP_DIR FACTORY`. Importing the
-user's app runs its code (side effects, `sys.path` changes, prints, threads), so it happens
-here, never in the openapi-meta process. Anything the import prints goes to stderr: the real
-stdout is kept for one JSON envelope, `{"result": {...}}` or `{"error": "...", "detail": "..."}`.
-
-This module imports nothing heavy at the top: the app's own imports are what it pays for.
+Run by path as `__main__` with `TARGET APP_DIR FACTORY`, by the interpreter of the user's
+project (see `openapi_meta.sources.app.run_child`), so it uses only the standard library.
+Importing the user's app runs its code (side effects, `sys.path` changes, prints, threads), so
+it happens here, never in the openapi-meta process. Anything the import prints goes to stderr:
+the real stdout is kept for one JSON envelope, `{"result": {...}}` or
+`{"error": "...", "detail": "...", "missing": "a module that could not be imported"}`.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ def write_envelope(compute: Callable[[], Any]) -> int:
         envelope = {"error": str(exc), "detail": ""}
     except BaseException as exc:  # the user's import may raise anything, SystemExit included
         envelope = {"error": _describe(exc), "detail": _traceback_tail(exc)}
+        if isinstance(exc, ImportError) and exc.name:
+            envelope["missing"] = exc.name
     try:
         text = json.dumps(envelope, ensure_ascii=True, allow_nan=False)
     except (TypeError, ValueError) as exc:
@@ -202,12 +204,13 @@ def _describe(exc: BaseException) -> str:
 
 
 def _traceback_tail(exc: BaseException) -> str:
-    """The traceback from the app's own code on: this file and importlib's frames say nothing
-    the user can act on."""
+    """The traceback from the app's own code on: openapi-meta's child scripts and importlib's
+    frames say nothing the user can act on."""
+    ours = os.path.dirname(os.path.abspath(__file__))
     frames = [
         frame
         for frame in traceback.extract_tb(exc.__traceback__)
-        if frame.filename != __file__
+        if os.path.dirname(os.path.abspath(frame.filename)) != ours
         and not frame.filename.startswith("<frozen ")
         and not frame.filename.endswith(("importlib/__init__.py", "importlib\\__init__.py"))
     ]

@@ -1,10 +1,11 @@
 """The child process of the `--fal` source: import the user's fal file with the real `fal`
 and report the decorated function's options as JSON.
 
-Run as `python -m openapi_meta.sources._fal_child FILE FUNCTION STAND_IN_MODULE`. The file
-usually imports the module openapi-meta writes (`from fal_openapi import metadata`), which
-does not exist before the first run: when it cannot be imported, an empty stand-in takes
-its place, so the file's options can still be read.
+Run by path as `__main__` with `FILE FUNCTION STAND_IN_MODULE`, by the interpreter of the
+user's project (the one that has fal), like `_app_child.py`, whose helpers it loads from
+beside it. The file usually imports the module openapi-meta writes (`from fal_openapi import
+metadata`), which does not exist before the first run: when it cannot be imported, an empty
+stand-in takes its place, so the file's options can still be read.
 """
 
 from __future__ import annotations
@@ -15,7 +16,19 @@ import types
 from pathlib import Path
 from typing import Any
 
-from openapi_meta.sources._app_child import AppError, _a, import_file, write_envelope
+
+def _load_app_child() -> Any:
+    path = Path(__file__).with_name("_app_child.py")
+    spec = importlib.util.spec_from_file_location("_openapi_meta_app_child", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_app_child = _load_app_child()
+AppError, _a = _app_child.AppError, _app_child._a
+import_file, write_envelope = _app_child.import_file, _app_child.write_envelope
 
 
 def main(argv: list[str]) -> int:

@@ -3,9 +3,11 @@
 `--app MODULE:ATTR` (or `path/to/file.py:ATTR`; ATTR may be dotted) names a FastAPI, Starlette
 or Litestar app, any object with an `openapi()` method returning a dict, or a plain dict;
 `--factory` calls ATTR first. Importing an app runs its code, so that happens in a child
-Python (`openapi_meta.sources._app_child`): its side effects, `sys.path` changes and prints
-stay there, a hanging import ends at the timeout, and the child is killed on every path
-(error, timeout, Ctrl-C, SIGTERM).
+Python (`_app_child.py`): its side effects, `sys.path` changes and prints stay there, a
+hanging import ends at the timeout, and the child is killed on every path (error, timeout,
+Ctrl-C, SIGTERM). The child is the app's own interpreter (`openapi_meta.sources.interpreter`),
+so the app's dependencies need not be installed beside openapi-meta; the child scripts use
+only the standard library and run by path, so that interpreter needs no openapi-meta either.
 
 A Starlette app has no spec of its own: the child uses the one `SchemaGenerator` defined in
 the app's module (Starlette's documented pattern), and says so when there is none.
@@ -19,13 +21,13 @@ import os
 import re
 import signal
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openapi_meta.errors import SourceError, UsageError
 from openapi_meta.sources import RawDocument
+from openapi_meta.sources.interpreter import Interpreter, choose_interpreter, import_hint
 
 DEFAULT_TIMEOUT = 60.0
 STDERR_TAIL_LINES = 20
@@ -51,12 +53,15 @@ class AppSource:
     app_dir: Path = Path(".")
     factory: bool = False
     timeout: float = DEFAULT_TIMEOUT
+    python: str | None = None
 
     def fetch(self) -> RawDocument:
-        parse_target(self.target)
+        location, _ = parse_target(self.target)
         if not self.app_dir.is_dir():
             raise UsageError(f"--app-dir {self.app_dir}: no such folder")
-        content = self._run_child()
+        near = self.app_dir / location if location.endswith(".py") else self.app_dir
+        interpreter = choose_interpreter(self.python, near.parent if near.is_file() else near)
+        content = self._run_child(interpreter)
         return RawDocument(
             content=content,
             origin=f"app {self.target}",
@@ -64,11 +69,12 @@ class AppSource:
             syntax="json",
         )
 
-    def _run_child(self) -> bytes:
+    def _run_child(self, interpreter: Interpreter) -> bytes:
         """The spec's JSON from a child Python; SourceError with its stderr when it fails."""
         spec = run_child(
-            "openapi_meta.sources._app_child",
+            "_app_child.py",
             [self.target, str(self.app_dir), "1" if self.factory else "0"],
+            interpreter=interpreter,
             timeout=self.timeout,
             what=f"app {self.target}",
             timeout_hint="does the import start a server or wait for something? raise"
@@ -77,24 +83,34 @@ class AppSource:
         return json.dumps(spec, ensure_ascii=True, allow_nan=False).encode()
 
 
-def run_child(module: str, args: list[str], *, timeout: float, what: str, timeout_hint: str) -> Any:
-    """Run `python -m module *args` (a child that writes one JSON envelope) and return its
-    result; the child and its process group are killed on every path."""
-    # The child must import openapi_meta itself even from a checkout that is not installed.
-    package_root = str(Path(__file__).resolve().parents[2])
-    pythonpath = os.environ.get("PYTHONPATH")
-    env = {
-        **os.environ,
-        "PYTHONPATH": package_root + (os.pathsep + pythonpath if pythonpath else ""),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", module, *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        start_new_session=True,  # its own group, so whatever it starts is killed with it
-    )
+# Runs a child script by path as `__main__`, with the current folder first on sys.path (as
+# `python -m` would have it): `python script.py` would put openapi_meta/sources/ there,
+# whose http.py would then stand in for the standard library's `http` in the user's code.
+_BOOTSTRAP = "import runpy, sys; sys.argv.pop(0); runpy.run_path(sys.argv[0], run_name='__main__')"
+
+
+def run_child(
+    script: str,
+    args: list[str],
+    *,
+    interpreter: Interpreter,
+    timeout: float,
+    what: str,
+    timeout_hint: str,
+) -> Any:
+    """Run the child `script` (beside this module; it writes one JSON envelope) with
+    `interpreter` and return its result; the child and its process group are killed on
+    every path."""
+    try:
+        process = subprocess.Popen(
+            [interpreter.path, "-c", _BOOTSTRAP, str(Path(__file__).with_name(script)), *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # its own group, so whatever it starts is killed with it
+        )
+    except OSError as exc:
+        raise UsageError(f"{what}: cannot run {interpreter}: {exc.strerror}") from exc
     try:
         try:
             stdout, stderr = process.communicate(timeout=timeout)
@@ -107,10 +123,12 @@ def run_child(module: str, args: list[str], *, timeout: float, what: str, timeou
             ) from None
     finally:
         _kill(process)
-    return _result_of_envelope(stdout, stderr, process.returncode, what)
+    return _result_of_envelope(stdout, stderr, process.returncode, what, interpreter)
 
 
-def _result_of_envelope(stdout: bytes, stderr: bytes, code: int | None, what: str) -> Any:
+def _result_of_envelope(
+    stdout: bytes, stderr: bytes, code: int | None, what: str, interpreter: Interpreter
+) -> Any:
     """The result out of the child's `{"result": ...}` / `{"error": ...}` envelope."""
     try:
         envelope = json.loads(stdout)
@@ -118,16 +136,17 @@ def _result_of_envelope(stdout: bytes, stderr: bytes, code: int | None, what: st
         envelope = None
     if not isinstance(envelope, dict):
         raise SourceError(
-            f"{what}: the child Python exited with code {code} without a result"
-            + _stderr_tail(stderr)
+            f"{what}: {interpreter} exited with code {code} without a result" + _stderr_tail(stderr)
         )
     if "error" in envelope:
         detail = envelope.get("detail") or ""
         message = f"{what}: {envelope['error']}"
+        missing = envelope.get("missing")
+        if isinstance(missing, str) and missing:
+            message += "\n" + import_hint(interpreter, missing)
         if detail:
             message += "\n" + _indent(detail)
-        message += _stderr_tail(stderr)
-        raise SourceError(message)
+        raise SourceError(message + _stderr_tail(stderr))
     return envelope["result"]
 
 

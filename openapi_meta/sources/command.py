@@ -14,6 +14,7 @@ import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 
 from openapi_meta.cleanup import shielded, stop_process_group
@@ -30,10 +31,12 @@ HOSTS = ("127.0.0.1", "::1")
 
 @dataclass(frozen=True)
 class CommandSource:
-    """Run `command`, which serves HTTP on 127.0.0.1:`port`, until its spec answers."""
+    """Run `command` (in `cwd`, default the current folder), which serves HTTP on
+    127.0.0.1:`port`, until its spec answers."""
 
     command: str
     port: int
+    cwd: Path | None = None
     spec_path: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
     env: tuple[tuple[str, str], ...] = ()
@@ -87,6 +90,7 @@ class CommandSource:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, **dict(self.env)},
+                cwd=self.cwd,
             )
         except OSError as exc:
             raise SourceError(f"cannot start {self.command!r}: {exc.strerror}") from exc

@@ -1,6 +1,7 @@
 """The `--fal FILE::FUNCTION` source: start a `@fal.function` server the way fal would, locally.
 
-1. A child Python imports FILE with the real `fal` and reads the decorated function's options:
+1. A child Python (the project's, where fal is: `openapi_meta.sources.interpreter`) imports
+   FILE with the real `fal` and reads the decorated function's options:
    `options.environment["image"]` (`dockerfile_str`, `build_args`, `docker_context_dir`,
    `cmd`, `entrypoint`, `use_isolate`) and `options.gateway["exposed_port"]`.
 2. The image is built locally from that Dockerfile text and context, and run as `--build`
@@ -23,13 +24,15 @@ import io
 import shlex
 import tarfile
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from openapi_meta.errors import SourceError, UsageError
 from openapi_meta.sources import RawDocument
 from openapi_meta.sources.app import run_child
+from openapi_meta.sources.interpreter import choose_interpreter
 
 IMPORT_TIMEOUT = 60.0
 IN_IMAGE = "/openapi-meta-fal"
@@ -54,24 +57,26 @@ def parse_target(target: str) -> tuple[Path, str]:
 
 @dataclass(frozen=True)
 class FalSource:
-    """The server of the fal function `target`, started as fal would start it."""
+    """The server of the fal function `target`, started as fal would start it.
+
+    `server` holds the keyword arguments of the DockerSource that runs it: the live-server
+    options (spec_path, headers, env, startup_timeout, quiet, and any added to their groups),
+    handed on as they are."""
 
     target: str
     stand_in: str = "fal_openapi"
-    spec_path: str | None = None
-    headers: tuple[tuple[str, str], ...] = ()
-    env: tuple[tuple[str, str], ...] = ()
-    startup_timeout: float = 300.0
+    python: str | None = None
     import_timeout: float = IMPORT_TIMEOUT
-    quiet: bool = False
+    server: Mapping[str, Any] = field(default_factory=dict)
 
     def fetch(self) -> RawDocument:
         from openapi_meta.sources.docker import DockerSource, ImageBuild
 
         path, function = parse_target(self.target)
         info = run_child(
-            "openapi_meta.sources._fal_child",
+            "_fal_child.py",
             [str(path), function, self.stand_in],
+            interpreter=choose_interpreter(self.python, path.parent),
             timeout=self.import_timeout,
             what=f"fal {self.target}",
             timeout_hint="does importing the file wait for something?",
@@ -85,11 +90,7 @@ class FalSource:
                 port=plan.port,
                 cmd=plan.cmd,
                 entrypoint=plan.entrypoint,
-                spec_path=self.spec_path,
-                headers=self.headers,
-                env=self.env,
-                startup_timeout=self.startup_timeout,
-                quiet=self.quiet,
+                **self.server,
             )
             raw = source.fetch()
         return RawDocument(

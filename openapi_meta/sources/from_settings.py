@@ -7,7 +7,17 @@ from pathlib import Path
 
 from openapi_meta.config import Settings
 from openapi_meta.errors import UsageError
+from openapi_meta.options import ReportOptions
 from openapi_meta.sources import Source
+from openapi_meta.sources.options import (
+    AppOptions,
+    BuildOptions,
+    ContainerOptions,
+    EnvOptions,
+    PortOptions,
+    PythonOptions,
+    ServerOptions,
+)
 
 DEFAULT_STARTUP_TIMEOUT = 300.0  # fal's own default for a server to come up
 
@@ -57,88 +67,62 @@ def headers(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 
 def make_source(settings: Settings) -> Source:
-    """The source object for the one source option in `settings`, its options parsed."""
-    option = settings.source_option
-    if option == "file":
+    """The source object for the source in `settings`, built from the groups it takes: every
+    field of a group is a keyword argument of the same name (see sources/options.py)."""
+    source = settings.require_source()
+    kind = source.kind.name
+    if kind == "file":
         from openapi_meta.sources.file import FileSource
 
-        assert settings.file is not None
-        return FileSource(settings.file)
-    if option == "app":
+        return FileSource(source.path())
+    if kind == "app":
         from openapi_meta.sources.app import AppSource
 
-        assert settings.app is not None
+        app = settings[AppOptions]
+        # An app named in pyproject.toml imports from that file's folder, as its paths resolve.
+        app_dir = app.app_dir or source.base_dir or Path(".")
         return AppSource(
-            settings.app,
-            app_dir=settings.app_dir or Path("."),
-            factory=settings.factory,
-            timeout=settings.app_timeout,
+            source.value,
+            **{**app.source_kwargs(), "app_dir": app_dir},
+            **settings[PythonOptions].source_kwargs(),
         )
-    header_pairs = headers(settings.headers)
-    if option == "url":
+    server = {
+        **settings[ServerOptions].source_kwargs(),
+        "headers": headers(settings[ServerOptions].headers),
+        "quiet": settings[ReportOptions].quiet,
+    }
+    if kind == "url":
         from openapi_meta.sources.url import UrlSource
 
-        assert settings.url is not None
-        return UrlSource(
-            settings.url,
-            spec_path=settings.spec_path,
-            headers=header_pairs,
-            startup_timeout=settings.startup_timeout,
-            quiet=settings.quiet,
-        )
-    timeout = settings.startup_timeout or DEFAULT_STARTUP_TIMEOUT
-    env = environment(settings.env, settings.env_file)
-    if option == "fal":
+        return UrlSource(source.value, **server)
+    env = settings[EnvOptions]
+    server["startup_timeout"] = server["startup_timeout"] or DEFAULT_STARTUP_TIMEOUT
+    server["env"] = environment(env.env, env.env_file)
+    if kind == "fal":
         from openapi_meta.sources.fal import FalSource
 
-        assert settings.fal is not None
-        output = Path(settings.output)
+        file, separator, function = source.value.rpartition("::")
+        target = f"{source.path(file)}{separator}{function}" if file else source.value
+        module = settings.module_path
         return FalSource(
-            settings.fal,
-            stand_in=output.stem if output.suffix == ".py" else "fal_openapi",
-            spec_path=settings.spec_path,
-            headers=header_pairs,
-            env=env,
-            startup_timeout=timeout,
-            quiet=settings.quiet,
+            target,
+            stand_in=module.stem if module.suffix == ".py" else "fal_openapi",
+            server=server,
+            **settings[PythonOptions].source_kwargs(),
         )
-    if option == "command":
+    port = settings[PortOptions].source_kwargs()
+    if kind == "command":
         from openapi_meta.sources.command import CommandSource
 
-        assert settings.command is not None and settings.port is not None
-        return CommandSource(
-            settings.command,
-            settings.port,
-            spec_path=settings.spec_path,
-            headers=header_pairs,
-            env=env,
-            startup_timeout=timeout,
-            quiet=settings.quiet,
-        )
+        return CommandSource(source.value, cwd=source.base_dir, **port, **server)
     from openapi_meta.sources.docker import DockerSource, ImageBuild
 
-    build = None
-    if option == "build":
-        assert settings.build is not None
-        build = ImageBuild(
-            settings.build,
-            dockerfile=settings.dockerfile,
-            build_args=tuple(tuple(a.split("=", 1)) for a in settings.build_args),  # type: ignore[misc]
-            keep=settings.keep_image,
+    container = {**server, **port, **settings[ContainerOptions].source_kwargs()}
+    if kind == "build":
+        build = settings[BuildOptions]
+        build_args = tuple(tuple(a.split("=", 1)) for a in build.build_args)
+        return DockerSource(
+            build=ImageBuild(source.path(), **{**build.source_kwargs(), "build_args": build_args}),
+            **container,
         )
-    return DockerSource(
-        image=settings.image,
-        build=build,
-        port=settings.port,
-        spec_path=settings.spec_path,
-        headers=header_pairs,
-        env=env,
-        cmd=settings.cmd,
-        entrypoint=settings.entrypoint,
-        pull=settings.pull or "missing",
-        platform=settings.platform,
-        gpus=settings.gpus,
-        memory=settings.memory,
-        startup_timeout=timeout,
-        quiet=settings.quiet,
-    )
+    return DockerSource(image=source.value, **container)

@@ -36,14 +36,20 @@ def test_the_function_server_gives_its_spec(
     target = f"{FAL / fixture / 'deploy.py'}::server"
     run = run_cli("extract", "--fal", target, "-o", out, "--format", "json", cwd=tmp_path)
     assert run.code == 0, run.stderr
+    assert "fal-deploy-import" not in run.stderr  # a JSON output is not what the file imports
     spec = json.loads(out.read_text())
     assert list(spec["paths"]) == ["/echo"]
     assert spec["info"]["title"] == "Started by the function body"
     assert tool_containers(docker_testbed) == before
     assert {i.id for i in docker_testbed.images.list()} <= images_before | _dangling(docker_testbed)
     module = tmp_path / "fal_openapi.py"
-    assert run_cli("extract", "--fal", target, "-o", module, cwd=tmp_path).code == 0
+    written = run_cli("extract", "--fal", target, "-o", module, cwd=tmp_path)
+    assert written.code == 0, written.stderr
     assert f"fal {target} ({mode})" in module.read_text()
+    # body/ imports fal_openapi plainly (fal deploy finds it only from its folder); image-cmd/
+    # does not import it.
+    warned = "warning: fal-deploy-import at /: deploy.py, line" in written.stderr
+    assert warned == ("from fal_openapi import" in (FAL / fixture / "deploy.py").read_text())
 
 
 def _dangling(client: docker.DockerClient) -> set[str]:

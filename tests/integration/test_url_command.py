@@ -278,7 +278,7 @@ def test_command_gets_env(tmp_path: Path) -> None:
 def test_docker_options_are_refused_for_command(tmp_path: Path) -> None:
     result = run_cli("extract", "--command", "true", "--port", "1", "--gpus", "all", cwd=tmp_path)
     assert result.returncode == 2
-    assert "--gpus: only for --image and --build" in result.stderr
+    assert "--gpus is not an option of --command: it is for --image, --build" in result.stderr
 
 
 def test_command_fastapi_31_server(tmp_path: Path) -> None:
@@ -297,10 +297,10 @@ def test_command_fastapi_31_server(tmp_path: Path) -> None:
     [
         (["--url", "http://x", "--spec-path", "openapi.json"], "give a path from the root"),
         (["--url", "http://x", "--header", "no-colon"], "expected 'Name: value'"),
-        (["--image", "i", "--memory", "lots"], "--memory 'lots': expected a size"),
-        (["--image", "i", "--gpus", "some"], "--gpus 'some': expected 'all' or a number"),
-        (["--image", "i", "--env", "=x"], "--env '=x': expected KEY=VALUE or KEY"),
-        (["--image", "i", "--env", "NOT SET"], "--env 'NOT SET': expected KEY=VALUE or KEY"),
+        (["--image", "i", "--memory", "lots"], "--memory: 'lots': expected a size"),
+        (["--image", "i", "--gpus", "some"], "--gpus: 'some': expected 'all' or a number"),
+        (["--image", "i", "--env", "=x"], "--env: '=x': expected KEY=VALUE or KEY"),
+        (["--image", "i", "--env", "NOT SET"], "--env: 'NOT SET': expected KEY=VALUE or KEY"),
         (
             ["--command", "true", "--port", "1", "--env", "OPENAPI_META_UNSET_VAR"],
             "--env OPENAPI_META_UNSET_VAR: OPENAPI_META_UNSET_VAR is not set here",
