@@ -10,6 +10,8 @@
 #      installed on the host with `pip install --target` (no registry needed inside the build);
 #   4. openapi-meta-test/<name>:latest for every fixtures/servers/<name>/, rebuilt only when the
 #      folder's content hash (an image label) changes;
+#   4b. openapi-meta-test/<name>:latest for every fixtures/servers/frameworks/<name>/, each on a
+#      site image of its own packages (pip --target or npm ci on the host, cached by inputs);
 #   5. a smoke run: publish a port on 127.0.0.1 and get an answer through it.
 # When no engine can be had: exit 1 under CI=true, else explain, write
 # .cache/testbed/unavailable and exit 0 so the Docker tests skip with that reason.
@@ -265,6 +267,162 @@ ensure_fixtures() {
     done
 }
 
+# --- Framework fixtures (fixtures/servers/frameworks/<name>/): real framework packages. ---
+# Each gets its own package site, keyed by its requirements.txt (Python) or package.json and
+# package-lock.json (Node), installed on the host into .cache/testbed/ and baked into a site
+# image of its own; the fixture image builds on that. pybase and its fixtures stay untouched.
+FRAMEWORKS="$SERVERS/frameworks"
+NODEBASE_IMAGE=openapi-meta-test/nodebase:bookworm
+
+# The folder .cache/testbed/site-<hash of $1> with the packages of requirements file $1.
+python_site() {
+    local requirements=$1 site python
+    site="$CACHE/site-$(sha256sum "$requirements" | cut -c1-16)"
+    if [[ ! -d "$site" ]]; then
+        python=$(host_python)
+        log "site: pip install --target ${site#"$ROOT"/} for ${requirements#"$ROOT"/}"
+        "$python" -m pip install --quiet --no-cache-dir --target "$site.tmp" \
+            --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311 \
+            --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 \
+            --platform manylinux_2_28_x86_64 --platform any \
+            -r "$requirements" >"$CACHE/pip-site.log" 2>&1 || {
+            cat "$CACHE/pip-site.log" >&2
+            rm -rf "$site.tmp"
+            die "pip install --target for ${requirements#"$ROOT"/} failed"
+        }
+        rm -rf "$site.tmp/bin"
+        mv "$site.tmp" "$site"
+    fi
+    echo "$site"
+}
+
+# The folder .cache/testbed/npm-<hash>/node_modules for the package.json + lock in folder $1.
+node_site() {
+    local folder=$1 site
+    site="$CACHE/npm-$(cat "$folder/package.json" "$folder/package-lock.json" | sha256sum | cut -c1-16)"
+    if [[ ! -d "$site" ]]; then
+        command -v npm >/dev/null || apt_install nodejs npm
+        log "site: npm ci into ${site#"$ROOT"/} for ${folder#"$ROOT"/}"
+        rm -rf "$site.tmp"
+        mkdir -p "$site.tmp"
+        cp "$folder/package.json" "$folder/package-lock.json" "$site.tmp/"
+        (cd "$site.tmp" && npm ci --no-audit --no-fund --omit=dev) >"$CACHE/npm-site.log" 2>&1 || {
+            cat "$CACHE/npm-site.log" >&2
+            rm -rf "$site.tmp"
+            die "npm ci for ${folder#"$ROOT"/} failed"
+        }
+        mv "$site.tmp" "$site"
+    fi
+    echo "$site/node_modules"
+}
+
+# base + this host's node binary and the C++ runtime it links (the host is bookworm too).
+ensure_nodebase() {
+    local node hash context lib
+    command -v node >/dev/null || apt_install nodejs npm
+    node=$(readlink -f "$(command -v node)")
+    hash=$(cat <(sha256sum "$node") <(docker image inspect -f '{{.Id}}' "$BASE_IMAGE") |
+        sha256sum | cut -c1-16)
+    if [[ "$(image_label "$NODEBASE_IMAGE")" == "$hash" ]]; then
+        log "nodebase: $NODEBASE_IMAGE is current"
+        return
+    fi
+    log "nodebase: docker build $NODEBASE_IMAGE with $node ($(node --version))"
+    context=$(mktemp -d "$CACHE/nodebase-ctx.XXXXXX")
+    mkdir -p "$context/lib"
+    cp "$node" "$context/node"
+    # Whatever the binary links that the python3-only base lacks.
+    for lib in $(ldd "$node" | awk '/=> \//{print $3}'); do
+        cp -L "$lib" "$context/lib/"
+    done
+    cat >"$context/Dockerfile" <<EOF
+FROM $BASE_IMAGE
+COPY lib/ /usr/local/lib/node-runtime/
+COPY node /usr/local/bin/node
+ENV LD_LIBRARY_PATH=/usr/local/lib/node-runtime
+RUN node -e 'process.exit(0)'
+EOF
+    build_image "$NODEBASE_IMAGE" "$hash" "$context" nodebase
+}
+
+# docker build -t $1 with label hash $2 from context $3 (its Dockerfile); log name $4.
+build_image() {
+    if ! docker build -q --label "$HASH_LABEL=$2" -t "$1" "$3" >"$CACHE/build-$4.log" 2>&1; then
+        cat "$CACHE/build-$4.log" >&2
+        rm -rf "$3"
+        die "docker build $1 failed"
+    fi
+    rm -rf "$3"
+}
+
+# openapi-meta-test/<name>-site:bookworm: the base (or nodebase) plus the fixture's packages.
+ensure_framework_site() {
+    local folder=$1 name=$2 image=$3 site base hash context
+    if [[ -f "$folder/package.json" ]]; then
+        site=$(node_site "$folder")
+        base=$NODEBASE_IMAGE
+    else
+        site=$(python_site "$folder/requirements.txt")
+        base=$BASE_IMAGE
+    fi
+    hash=$(cat <(echo "${site#"$CACHE"/}") <(docker image inspect -f '{{.Id}}' "$base") |
+        sha256sum | cut -c1-16)
+    if [[ "$(image_label "$image")" == "$hash" ]]; then
+        return
+    fi
+    log "site: docker build $image"
+    context=$(mktemp -d "$CACHE/site-ctx.XXXXXX")
+    cp -al "$site" "$context/site" 2>/dev/null || cp -a "$site" "$context/site"
+    if [[ -f "$folder/package.json" ]]; then
+        printf 'FROM %s\nCOPY site /node_modules\n' \
+            "$base" >"$context/Dockerfile"
+    else
+        printf 'FROM %s\nCOPY site /opt/site\nENV PYTHONPATH=/opt/site PYTHONUNBUFFERED=1\n' \
+            "$base" >"$context/Dockerfile"
+    fi
+    build_image "$image" "$hash" "$context" "$name-site"
+}
+
+# The same content hash as folder_hash, for a folder under frameworks/ (no _shared there).
+framework_hash() {
+    (
+        cd "$FRAMEWORKS"
+        find "$(basename "$1")" -type f ! -path '*/__pycache__/*' ! -name '*.pyc' -print0 |
+            LC_ALL=C sort -z | xargs -0 sha256sum
+        echo "$2"
+    ) | sha256sum | cut -c1-16
+}
+
+ensure_framework_fixtures() {
+    local dir name image site_image site_id hash old_id
+    [[ -d "$FRAMEWORKS" ]] || return 0
+    if compgen -G "$FRAMEWORKS/*/package.json" >/dev/null; then
+        ensure_nodebase
+    fi
+    for dir in "$FRAMEWORKS"/*/; do
+        dir=${dir%/}
+        [[ -f "$dir/Dockerfile" ]] || continue
+        name=$(basename "$dir")
+        image="openapi-meta-test/$name:latest"
+        site_image="openapi-meta-test/$name-site:bookworm"
+        ensure_framework_site "$dir" "$name" "$site_image"
+        site_id=$(docker image inspect -f '{{.Id}}' "$site_image")
+        hash=$(framework_hash "$dir" "$site_id")
+        if [[ "$(image_label "$image")" == "$hash" ]]; then
+            log "framework: $image is current"
+            continue
+        fi
+        log "framework: docker build $image"
+        old_id=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
+        if ! docker build -q --build-arg "BASE_IMAGE=$site_image" --label "$HASH_LABEL=$hash" \
+            -t "$image" -f "$dir/Dockerfile" "$FRAMEWORKS" >"$CACHE/build-$name.log" 2>&1; then
+            cat "$CACHE/build-$name.log" >&2
+            die "docker build $image failed"
+        fi
+        [[ -z "$old_id" ]] || docker image rm "$old_id" >/dev/null 2>&1 || true
+    done
+}
+
 # Port publishing on 127.0.0.1 must work: the tool publishes every container that way.
 smoke_run() {
     local cid port deadline ok=
@@ -297,6 +455,7 @@ main() {
     ensure_base
     ensure_pybase
     ensure_fixtures
+    ensure_framework_fixtures
     smoke_run
     log "ready in $((SECONDS - START)) s"
 }
