@@ -56,12 +56,33 @@ def get(
     limit: int = MAX_DOCUMENT_BYTES,
 ) -> Reply:
     """GET `url`, reading at most `limit` bytes, giving up at `deadline` (a monotonic time)."""
+    return request(client, url, accept=accept, deadline=deadline, limit=limit)
+
+
+def request(
+    client: httpx.Client,
+    url: str,
+    *,
+    method: str = "GET",
+    accept: str = SPEC_ACCEPT,
+    deadline: float | None = None,
+    limit: int = MAX_DOCUMENT_BYTES,
+    follow_redirects: bool = True,
+) -> Reply:
+    """`method` on `url` (TorchServe answers OPTIONS with its spec; the route check asks with
+    methods a path does not declare), read and translated as `get` describes."""
     timeout = httpx.Timeout(30.0, connect=CONNECT_TIMEOUT)
     if deadline is not None:
         left = max(deadline - time.monotonic(), 0.05)
         timeout = httpx.Timeout(left, connect=min(left, CONNECT_TIMEOUT))
     try:
-        with client.stream("GET", url, headers={"Accept": accept}, timeout=timeout) as response:
+        with client.stream(
+            method,
+            url,
+            headers={"Accept": accept},
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+        ) as response:
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
