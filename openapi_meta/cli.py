@@ -57,6 +57,16 @@ _LIVE_OPTIONS = [
     click.option("--dockerfile", type=click.Path(path_type=Path), help="Dockerfile for --build."),
     click.option("--build-arg", "build_args", multiple=True, help="KEY=VALUE for --build."),
     click.option("--keep-image", is_flag=True, default=None, help="Keep the image --build made."),
+    click.option(
+        "--route-check/--no-route-check",
+        default=None,
+        help="Ask the live server whether the spec's paths exist (default: on).",
+    ),
+    click.option(
+        "--preset",
+        type=click.Choice(["comfyui", "ollama", "llamacpp", "oip-v2"]),
+        help="The spec of a server that publishes none (alone: the preset as it is).",
+    ),
 ]
 
 

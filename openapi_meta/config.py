@@ -73,6 +73,8 @@ class Settings(BaseModel):
     dockerfile: Path | None = None
     build_args: tuple[str, ...] = ()
     keep_image: bool = False
+    route_check: bool = True
+    preset: Literal["comfyui", "ollama", "llamacpp", "oip-v2"] | None = None
 
     # Python apps (--app); see openapi_meta.sources.app.
     app_dir: Path | None = None
@@ -119,6 +121,8 @@ class Settings(BaseModel):
         source = next((n for n in SOURCE_FIELDS if getattr(self, n) is not None), None)
         if source == "command" and self.port is None:
             raise ValueError("--command needs --port: the port the command's server listens on")
+        if self.preset is not None and source in ("file", "app"):
+            raise ValueError(f"--preset: a preset stands for a live server's spec, not --{source}")
         if source in ("file", "url", "command"):
             docker_only = ("cmd", "entrypoint", "pull", "platform", "gpus", "memory")
             build_only = ("dockerfile", "build_args", "keep_image")
@@ -137,10 +141,12 @@ class Settings(BaseModel):
 
     @property
     def source_option(self) -> str:
-        """The name of the source option in use, e.g. "file"."""
+        """The name of the source option in use, e.g. "file"; "preset" for a preset alone."""
         for name in SOURCE_FIELDS:
             if getattr(self, name) is not None:
                 return name
+        if self.preset is not None:
+            return "preset"
         raise UsageError(
             "no source given: use one of " + ", ".join(f"--{n}" for n in SOURCE_FIELDS),
             hint="or set one in [tool.openapi-meta] of pyproject.toml",

@@ -430,10 +430,11 @@ class _Search:
         return self._finish(ranked[0], ranked[1:])
 
     def _distinct(self, specs: list[_Spec]) -> list[_Spec]:
-        """One entry per document (the same spec at /openapi.json and /api/openapi.json)."""
-        seen: dict[bytes, _Spec] = {}
+        """One entry per document (the same spec as /openapi.json and /openapi.yaml)."""
+        seen: dict[str, _Spec] = {}
         for spec in sorted(specs, key=lambda s: (s.order, s.found.path)):
-            seen.setdefault(spec.found.content, spec)
+            key = json.dumps(spec.document, sort_keys=True) if spec.document else spec.found.url
+            seen.setdefault(key, spec)
         return list(seen.values())
 
     def _evaluate(self, found: FoundSpec, order: int) -> _Spec:

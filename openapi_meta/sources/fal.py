@@ -64,6 +64,8 @@ class FalSource:
     startup_timeout: float = 300.0
     import_timeout: float = IMPORT_TIMEOUT
     quiet: bool = False
+    route_check: bool = True
+    preset: str | None = None
 
     def fetch(self) -> RawDocument:
         from openapi_meta.sources.docker import DockerSource, ImageBuild
@@ -90,6 +92,9 @@ class FalSource:
                 env=self.env,
                 startup_timeout=self.startup_timeout,
                 quiet=self.quiet,
+                route_check=self.route_check,
+                preset=self.preset,
+                port_option="exposed_port",
             )
             raw = source.fetch()
         return RawDocument(
@@ -98,6 +103,8 @@ class FalSource:
             name=f"fal {self.target}: {raw.name}",
             syntax=raw.syntax,
             fetched_from=raw.fetched_from,
+            findings=raw.findings,
+            served_prefix=raw.served_prefix,
         )
 
 

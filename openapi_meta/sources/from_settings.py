@@ -74,7 +74,13 @@ def make_source(settings: Settings) -> Source:
             factory=settings.factory,
             timeout=settings.app_timeout,
         )
+    if option == "preset":
+        from openapi_meta.sources.preset import PresetSource
+
+        assert settings.preset is not None
+        return PresetSource(settings.preset)
     header_pairs = headers(settings.headers)
+    live = {"route_check": settings.route_check, "preset": settings.preset}
     if option == "url":
         from openapi_meta.sources.url import UrlSource
 
@@ -85,6 +91,7 @@ def make_source(settings: Settings) -> Source:
             headers=header_pairs,
             startup_timeout=settings.startup_timeout,
             quiet=settings.quiet,
+            **live,
         )
     timeout = settings.startup_timeout or DEFAULT_STARTUP_TIMEOUT
     env = environment(settings.env, settings.env_file)
@@ -101,6 +108,7 @@ def make_source(settings: Settings) -> Source:
             env=env,
             startup_timeout=timeout,
             quiet=settings.quiet,
+            **live,
         )
     if option == "command":
         from openapi_meta.sources.command import CommandSource
@@ -114,6 +122,7 @@ def make_source(settings: Settings) -> Source:
             env=env,
             startup_timeout=timeout,
             quiet=settings.quiet,
+            **live,
         )
     from openapi_meta.sources.docker import DockerSource, ImageBuild
 
