@@ -460,7 +460,9 @@ class _Search:
         spec.route_report = report
         return report.served_share is None or report.served_share >= 0.5
 
-    def _finish(self, chosen: _Spec, others: list[_Spec]) -> FoundSpec:
+    def _finish(self, chosen: _Spec, others: list[_Spec], known: str | None = None) -> FoundSpec:
+        """The chosen spec with its findings; `known` is a path the server serves (default:
+        the spec's own URL), which the route check calibrates on."""
         findings: list[Finding] = []
         if others:
             findings.append(_unchosen_finding(chosen, others))
@@ -472,8 +474,8 @@ class _Search:
                 self.client,
                 self.origin,
                 chosen.document,
-                known_path=urlsplit(chosen.found.url).path if not chosen.found.preset else None,
-                spec_folder=_folder(chosen.found.url) if not chosen.found.preset else "/",
+                known_path=known or urlsplit(chosen.found.url).path,
+                spec_folder="/" if known else _folder(chosen.found.url),
                 deadline=self.deadline,
             )
             findings += report.findings
@@ -508,8 +510,9 @@ class _Search:
             findings=(note,),
             preset=name,
         )
-        spec = self._evaluate(found, 0)
-        return self._finish(spec, [])
+        # The route check calibrates on the fingerprint route, else on the root that answered.
+        known = urlsplit(matched[0]).path if matched else "/"
+        return self._finish(self._evaluate(found, 0), [], known=known)
 
     def _nothing_found(self) -> str:
         """A few lines: the answers other than 404 by path, the 404s counted."""
