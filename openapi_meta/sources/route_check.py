@@ -15,6 +15,7 @@ so the report can say where they really are. Requests go out concurrently, bound
 
 from __future__ import annotations
 
+import posixpath
 import re
 import time
 from collections.abc import Sequence
@@ -167,7 +168,9 @@ def _declared_prefix(document: dict[str, Any]) -> tuple[str, str]:
                 for name, variable in variables.items():
                     if isinstance(variable, dict) and isinstance(variable.get("default"), str):
                         url = url.replace("{" + name + "}", variable["default"])
-            return urlsplit(url).path.rstrip("/"), "/servers/0/url"
+            # A relative URL ("." in BentoML's, "/api") is relative to the server's root here.
+            path = posixpath.normpath("/" + urlsplit(url).path.lstrip("/"))
+            return path.rstrip("/"), "/servers/0/url"
     base_path = document.get("basePath")
     if isinstance(base_path, str):
         return base_path.rstrip("/"), "/basePath"

@@ -35,7 +35,7 @@ EXPECTED = {
     "bentoml": (
         "/docs.json",
         {"/create_item", "/describe", "/file_size", "/healthz", "/livez", "/metrics", "/readyz"},
-        None,
+        ".",  # BentoML's own relative servers entry: the deployment's root
     ),
     "connexion": ("/api/openapi.json", {"/items", "/items/{item_id}", "/upload"}, "/api"),
     "django-ninja": (
