@@ -36,7 +36,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -45,7 +44,14 @@ import httpx
 
 from openapi_meta.errors import OpenApiMetaError, SourceError
 from openapi_meta.findings import Finding, Level
-from openapi_meta.sources.http import MAX_PAGE_BYTES, PAGE_ACCEPT, Reply, Unreachable, request
+from openapi_meta.sources.http import (
+    MAX_PAGE_BYTES,
+    PAGE_ACCEPT,
+    Reply,
+    RequestPool,
+    Unreachable,
+    request,
+)
 
 # Relative to the server's root; the order is how likely each is on an arbitrary server.
 WELL_KNOWN_PATHS = (
@@ -297,37 +303,40 @@ class _Search:
     def _explore(self, root: _Candidate, first: Reply, initial: list[_Candidate]) -> None:
         """Fetch candidates concurrently; each answer may add more, until none are left,
         the fetch budget is spent or the deadline passes."""
-        with ThreadPoolExecutor(WORKERS, thread_name_prefix="openapi-meta-discovery") as pool:
-            pending: dict[Future[Reply], _Candidate] = {}
+        pool = RequestPool(WORKERS, "openapi-meta-discovery")
+        pending = 0
 
-            def submit(candidates: list[_Candidate]) -> None:
-                for candidate in candidates:
-                    key = (candidate.method, candidate.url)
-                    if key in self.seen or len(self.seen) >= MAX_FETCHES:
-                        continue
-                    self.seen.add(key)
-                    pending[pool.submit(self._fetch, candidate)] = candidate
+        def submit(candidates: list[_Candidate]) -> None:
+            nonlocal pending
+            for candidate in candidates:
+                key = (candidate.method, candidate.url)
+                if key in self.seen or len(self.seen) >= MAX_FETCHES:
+                    continue
+                self.seen.add(key)
+                pool.submit(candidate, functools.partial(self._fetch, candidate))
+                pending += 1
 
+        try:
             submit(self._look_at(root, first) + initial)
             while pending:
-                left = self.deadline - time.monotonic()
-                if left <= 0:
-                    break
-                done, _ = wait(pending, timeout=left, return_when=FIRST_COMPLETED)
-                for future in done:
-                    candidate = pending.pop(future)
-                    try:
-                        reply = future.result()
-                    except Unreachable as exc:
-                        self.hung = exc
-                        self.tried.add(_path_of(candidate.url), "no answer")
-                        continue
-                    except SourceError as exc:
-                        self.tried.add(_path_of(candidate.url), str(exc).split(": ", 1)[-1])
-                        continue
+                done = pool.result(self.deadline - time.monotonic())
+                if done is None:
+                    break  # the deadline passed
+                pending -= 1
+                candidate, reply, error = done
+                assert isinstance(candidate, _Candidate)
+                if isinstance(error, Unreachable):
+                    self.hung = error
+                    self.tried.add(_path_of(candidate.url), "no answer")
+                elif isinstance(error, SourceError):
+                    self.tried.add(_path_of(candidate.url), str(error).split(": ", 1)[-1])
+                elif error is not None:
+                    raise error
+                else:
+                    assert isinstance(reply, Reply)
                     submit(self._look_at(candidate, reply))
-            for future in pending:
-                future.cancel()
+        finally:
+            pool.close()
 
     def _fetch(self, candidate: _Candidate) -> Reply:
         kwargs: dict[str, Any] = {"deadline": self.deadline, "method": candidate.method}

@@ -15,11 +15,11 @@ so the report can say where they really are. Requests go out concurrently, bound
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -28,7 +28,7 @@ import httpx
 
 from openapi_meta.errors import SourceError
 from openapi_meta.findings import Finding, Level, join_pointer
-from openapi_meta.sources.http import request
+from openapi_meta.sources.http import RequestPool, request
 
 PROBE_METHODS = ("OPTIONS", "TRACE")
 MAX_PATHS = 200
@@ -137,9 +137,19 @@ class _Prober:
             ask = method if method.lower() not in declared else _other(method, declared)
             if ask is not None:
                 jobs.append((path, ask))
-        with ThreadPoolExecutor(WORKERS, thread_name_prefix="openapi-meta-route-check") as pool:
-            statuses = pool.map(lambda job: self.status(prefix + _concrete(job[0]), job[1]), jobs)
-            return [(path, ask, status) for (path, ask), status in zip(jobs, statuses, strict=True)]
+        pool = RequestPool(WORKERS, "openapi-meta-route-check")
+        statuses: dict[object, int | None] = {}
+        try:
+            for index, (path, ask) in enumerate(jobs):
+                pool.submit(index, functools.partial(self.status, prefix + _concrete(path), ask))
+            while len(statuses) < len(jobs):
+                done = pool.result(self.deadline - time.monotonic())
+                if done is None:
+                    break  # out of time: the rest count as unanswered
+                statuses[done[0]] = done[1] if done[2] is None else None  # type: ignore[assignment]
+        finally:
+            pool.close()
+        return [(path, ask, statuses.get(index)) for index, (path, ask) in enumerate(jobs)]
 
 
 def _other(method: str, declared: set[str]) -> str | None:
