@@ -491,3 +491,11 @@ def test_a_hanging_candidate_does_not_hide_a_spec_elsewhere(serve) -> None:
     with make_client({}, local=True) as client:
         found = discover(client, server.url, deadline=time.monotonic() + 1)
     assert found.path == "/v3/api-docs"
+
+
+def test_urls_in_a_log_or_page_that_are_not_urls_are_skipped(serve) -> None:
+    # http.server logs "Serving HTTP on :: port 8000 (http://[::]:8000/)"; pages hold junk too.
+    log = "Serving HTTP on :: port 1 (http://[::]:1/) ... http://[::\nhttp://host:notaport/x"
+    page = "<script>SwaggerUIBundle({url: 'http://[::1/x'})</script><a href='http://[bad/doc'>"
+    server = serve({"/docs": html(page), "/openapi.json": _ok(SPEC_JSON)})
+    assert _discover(server.url, options=Options(log=lambda: log)).path == "/openapi.json"

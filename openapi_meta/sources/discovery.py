@@ -36,7 +36,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -116,7 +116,7 @@ _PAGE_RELATIVE = re.compile(r"""\bresolveUrl\(\s*["'`]([^"'`\s<>]+)["'`]\s*\)"""
 _SCRIPT_SRC = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _LINK_HREF = re.compile(r"""<a\b[^>]*\bhref\s*=\s*["']([^"'#]+)["']""", re.IGNORECASE)
 _DOCS_LINK = re.compile(r"doc|swagger|redoc|openapi|reference|schema|api", re.IGNORECASE)
-_LOGGED_URL = re.compile(r"""https?://[^\s"'<>)\]]+""")
+_LOGGED_URL = re.compile(r"""https?://(?:\[[0-9A-Fa-f:.]+\]|[^\s"'<>/\[\]]+)[^\s"'<>)\]]*""")
 _INLINE_START = re.compile(
     r"""(?:\bspec\s*[:=]\s*|Redoc\.init\(\s*|<script\b[^>]*type=["']application/json["'][^>]*>\s*"""
     r"""|(?=\{\s*"(?:openapi|swagger)"\s*:))(?=\{)""",
@@ -232,15 +232,6 @@ class _Spec:
     generic: bool = False
     operations: int = 0
     why_generic: str = ""
-    route_report: Any = None
-
-
-@dataclass
-class _Tried:
-    lines: list[tuple[str, str]] = field(default_factory=list)
-
-    def add(self, path: str, answer: str) -> None:
-        self.lines.append((path, answer))
 
 
 class _Search:
@@ -253,12 +244,12 @@ class _Search:
         self.options = options
         self.seen: set[tuple[str, str]] = set()
         self.prefixes: set[str] = {""}
-        self.tried = _Tried()
+        self.tried: list[tuple[str, str]] = []  # (path, what it answered)
         self.specs: list[_Spec] = []
         self.fingerprints: list[tuple[str, str]] = []  # (preset, URL that matched)
         self.busy = False
         self.hung: Unreachable | None = None
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # the workers' _fetch records `tried` and `busy`
 
     # --- the search ---------------------------------------------------------------------
 
@@ -298,7 +289,7 @@ class _Search:
                 f"{target}: {_describe(reply)}, not an OpenAPI spec (check --spec-path)",
                 busy=self.busy,
             )
-        return self._finish(self._evaluate(spec, 0), [])
+        return self._finish(self._evaluate(_Spec(spec, 0)), [])
 
     def _explore(self, root: _Candidate, first: Reply, initial: list[_Candidate]) -> None:
         """Fetch candidates concurrently; each answer may add more, until none are left,
@@ -327,9 +318,9 @@ class _Search:
                 assert isinstance(candidate, _Candidate)
                 if isinstance(error, Unreachable):
                     self.hung = error
-                    self.tried.add(_path_of(candidate.url), "no answer")
+                    self.tried.append((_path_of(candidate.url), "no answer"))
                 elif isinstance(error, SourceError):
-                    self.tried.add(_path_of(candidate.url), str(error).split(": ", 1)[-1])
+                    self.tried.append((_path_of(candidate.url), str(error).split(": ", 1)[-1]))
                 elif error is not None:
                     raise error
                 else:
@@ -347,7 +338,7 @@ class _Search:
             if candidate.method == "GET" and reply.status in BUSY_STATUSES:
                 self.busy = True
             method = "" if candidate.method == "GET" else f"{candidate.method} "
-            self.tried.add(method + _path_of(candidate.url), str(reply.status))
+            self.tried.append((method + _path_of(candidate.url), str(reply.status)))
         return reply
 
     def _look_at(self, candidate: _Candidate, reply: Reply) -> list[_Candidate]:
@@ -358,8 +349,7 @@ class _Search:
         self._match_fingerprint(reply)
         spec = self._as_spec(reply)
         if spec is not None:
-            with self.lock:
-                self.specs.append(_Spec(spec, order=self._order(candidate)))
+            self.specs.append(_Spec(spec, order=self._order(candidate)))
             return found + self._prefixed(_spec_prefixes(spec))
         if reply.status != 200:
             return found
@@ -367,8 +357,7 @@ class _Search:
         page = candidate.origin_page or reply.url
         inline = self._inline_spec(text, reply.url)
         if inline is not None:
-            with self.lock:
-                self.specs.append(_Spec(inline, order=self._order(candidate)))
+            self.specs.append(_Spec(inline, order=self._order(candidate)))
             return found
         found += [_Candidate(u) for u in self._named_urls(text, page)]
         if "html" in reply.content_type or text.lstrip()[:1] == "<":
@@ -416,8 +405,7 @@ class _Search:
         path = urlsplit(reply.url).path
         for fingerprint in FINGERPRINTS:
             if fingerprint.path == path and fingerprint.matches(reply.content):
-                with self.lock:
-                    self.fingerprints.append((fingerprint.preset, reply.url))
+                self.fingerprints.append((fingerprint.preset, reply.url))
 
     # --- the choice ---------------------------------------------------------------------
 
@@ -430,7 +418,7 @@ class _Search:
             if self.hung is not None:
                 raise self.hung
             raise NoSpec(self._nothing_found(), busy=self.busy)
-        specs = self._distinct([self._evaluate(s.found, s.order) for s in self.specs])
+        specs = self._distinct([self._evaluate(s) for s in self.specs])
         _mark_generic(specs)
         if len(specs) > 1 and self.options.route_check:
             for spec in specs:
@@ -446,9 +434,10 @@ class _Search:
             seen.setdefault(key, spec)
         return list(seen.values())
 
-    def _evaluate(self, found: FoundSpec, order: int) -> _Spec:
-        spec = _Spec(found, order)
-        spec.document = _parse(found)
+    @staticmethod
+    def _evaluate(spec: _Spec) -> _Spec:
+        """`spec` with its document parsed and its operations counted."""
+        spec.document = _parse(spec.found)
         if spec.document is not None:
             spec.operations = _count_operations(spec.document)
         return spec
@@ -466,7 +455,6 @@ class _Search:
             spec_folder=_folder(spec.found.url),
             deadline=self.deadline,
         )
-        spec.route_report = report
         return report.served_share is None or report.served_share >= 0.5
 
     def _finish(self, chosen: _Spec, others: list[_Spec], known: str | None = None) -> FoundSpec:
@@ -521,11 +509,11 @@ class _Search:
         )
         # The route check calibrates on the fingerprint route, else on the root that answered.
         known = urlsplit(matched[0]).path if matched else "/"
-        return self._finish(self._evaluate(found, 0), [], known=known)
+        return self._finish(self._evaluate(_Spec(found, 0)), [], known=known)
 
     def _nothing_found(self) -> str:
         """A few lines: the answers other than 404 by path, the 404s counted."""
-        lines = sorted(set(self.tried.lines))
+        lines = sorted(set(self.tried))
         missing = [p for p, answer in lines if answer == "404"]
         others = [f"{p} ({answer})" for p, answer in lines if answer != "404"]
         summary = [f"the server at {self.origin} answers, but no OpenAPI spec was found:"]
@@ -565,14 +553,14 @@ class _Search:
         for value, base in raw:
             if _NOT_A_SPEC_URL.search(value):
                 continue
-            if (url := self._same_server(urljoin(base, value))) and url not in urls:
+            if (url := self._same_server(_join(base, value))) and url not in urls:
                 urls.append(url)
         return urls
 
     def _scripts(self, text: str, page_url: str) -> list[str]:
         urls = []
         for match in _SCRIPT_SRC.finditer(text):
-            url = self._same_server(urljoin(page_url, match.group(1)))
+            url = self._same_server(_join(page_url, match.group(1)))
             if url and not _LIBRARY_SCRIPT.search(urlsplit(url).path):
                 urls.append(url)
         return urls
@@ -580,7 +568,7 @@ class _Search:
     def _links(self, text: str, page_url: str) -> list[str]:
         urls = []
         for match in _LINK_HREF.finditer(text):
-            url = self._same_server(urljoin(page_url, match.group(1)))
+            url = self._same_server(_join(page_url, match.group(1)))
             if url and _DOCS_LINK.search(urlsplit(url).path) and not _NOT_A_SPEC_URL.search(url):
                 urls.append(url)
         return urls
@@ -588,7 +576,11 @@ class _Search:
     def _same_server(self, url: str) -> str | None:
         """`url` on this server; a loopback URL (the server naming itself by its inside
         address, e.g. a container's port 8000) is moved to the address we reach it at."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:  # text from a page or a log is not always a URL ("http://[::")
+            return None
         if parts.scheme not in ("http", "https"):
             return None
         here = urlsplit(self.origin)
@@ -689,6 +681,14 @@ def _count_operations(document: dict[str, Any]) -> int:
     return sum(
         1 for item in paths.values() if isinstance(item, dict) for m in item if m in _METHODS
     )
+
+
+def _join(base: str, value: str) -> str:
+    """`value` (text from a page) resolved against `base`; "" when it is no URL at all."""
+    try:
+        return urljoin(base, value)
+    except ValueError:
+        return ""
 
 
 def _folder(url: str) -> str:

@@ -34,7 +34,16 @@ pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("no_leftovers")]
 EXPECTED = {
     "bentoml": (
         "/docs.json",
-        {"/create_item", "/describe", "/file_size", "/healthz", "/livez", "/metrics", "/readyz"},
+        {
+            "/create_item",
+            "/describe",
+            "/file_size",
+            "/image_size",
+            "/healthz",
+            "/livez",
+            "/metrics",
+            "/readyz",
+        },
         ".",  # BentoML's own relative servers entry: the deployment's root
     ),
     "connexion": ("/api/openapi.json", {"/items", "/items/{item_id}", "/upload"}, "/api"),
