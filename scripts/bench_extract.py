@@ -110,7 +110,9 @@ FRAMEWORK_SPECS = {
     "fastify": ("/reference/json", 3000),
     "gradio": ("/gradio_api/openapi.json", 8000),
     "litserve": ("/openapi.json", 8000),
+    "mlserver": ("/v2/docs/dataplane.json", 8080),
     "nestjs": ("/api-json", 3000),
+    "robyn": ("/openapi.json", 8080),
     "spectree": ("/apidoc/openapi.json", 8000),
 }
 # A FastAPI app with 50 paths, run in the fastapi-mounted fixture's image.

@@ -60,7 +60,29 @@ EXPECTED = {
     "fastify": ("/reference/json", {"/items", "/items/{itemId}", "/upload"}, None),
     "gradio": ("/gradio_api/openapi.json", {"/run/describe"}, "/gradio_api"),
     "litserve": ("/openapi.json", {"/", "/health", "/info", "/predict"}, None),
+    "mlserver": (
+        "/v2/docs/dataplane.json",  # not FastAPI's generic /openapi.json, which lists it
+        {
+            "/v2",
+            "/v2/health/live",
+            "/v2/health/ready",
+            *(
+                f"/v2/models/{{model_name}}{version}{route}"
+                for version in ("", "/versions/{model_version}")
+                for route in (
+                    "",
+                    "/generate",
+                    "/generate_stream",
+                    "/infer",
+                    "/infer_stream",
+                    "/ready",
+                )
+            ),
+        },
+        None,
+    ),
     "nestjs": ("/api-json", {"/items", "/items/upload", "/items/{itemId}"}, None),
+    "robyn": ("/openapi.json", {"/items", "/items/{item_id}"}, None),
     "spectree": ("/apidoc/openapi.json", {"/items", "/items/{item_id}"}, None),
 }
 # Frameworks whose router answers 404 to a method a path does not declare: the route check
