@@ -85,9 +85,9 @@ EXPECTED = {
     "robyn": ("/openapi.json", {"/items", "/items/{item_id}"}, None),
     "spectree": ("/apidoc/openapi.json", {"/items", "/items/{item_id}"}, None),
 }
-# Frameworks whose router answers 404 to a method a path does not declare (Robyn's Rust
-# router too): the route check
-# says it cannot tell, in an info finding.
+# Frameworks whose router answers 404 to a method a path does not declare (Express under
+# NestJS, Fastify, Robyn's Rust router): the route check says it cannot tell, in an info
+# finding.
 LENIENT_ROUTERS = {"fastify", "nestjs", "robyn"}
 
 
