@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import shlex
 import socket
 import subprocess
 import tempfile
@@ -25,7 +24,7 @@ from openapi_meta.sources.http import make_client
 from openapi_meta.sources.preflight import Target, diagnose, group_listeners
 from openapi_meta.sources.progress import Progress
 from openapi_meta.sources.readiness import wait_for_spec
-from openapi_meta.sources.spec_disabled import spec_disabled
+from openapi_meta.sources.spec_disabled import command_words, spec_disabled
 
 # The command's server may listen on either loopback address ("localhost" is ::1 first for
 # Node 17+, for example); both are watched, and nothing else.
@@ -76,7 +75,7 @@ class CommandSource:
                         options=Options(route_check=self.route_check, preset=self.preset),
                         preflight=lambda: diagnose(group_listeners(group), target),
                         spec_disabled=spec_disabled(
-                            shlex.split(self.command), {**os.environ, **dict(self.env)}
+                            command_words(self.command), {**os.environ, **dict(self.env)}
                         ),
                     )
             finally:
@@ -86,15 +85,7 @@ class CommandSource:
         label = found.label(found.path)
         progress.note(f"using the spec at {found.label(found.url)}")
         origin = f"{self.command} (spec at {label})"
-        return RawDocument(
-            found.content,
-            origin=origin,
-            name=label,
-            syntax=found.syntax,
-            fetched_from=found.url,
-            findings=found.findings,
-            served_prefix=found.served_prefix,
-        )
+        return found.raw_document(origin=origin, name=label)
 
     def _start(self, log: IO[bytes]) -> subprocess.Popen[bytes]:
         try:

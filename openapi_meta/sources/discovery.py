@@ -44,6 +44,7 @@ import httpx
 
 from openapi_meta.errors import OpenApiMetaError, SourceError
 from openapi_meta.findings import Finding, Level
+from openapi_meta.sources import RawDocument
 from openapi_meta.sources.http import (
     MAX_PAGE_BYTES,
     PAGE_ACCEPT,
@@ -149,6 +150,19 @@ class FoundSpec:
     findings: tuple[Finding, ...] = ()
     served_prefix: str | None = None
     preset: str | None = None
+
+    def raw_document(self, *, origin: str, name: str) -> RawDocument:
+        """What the live source returns for this spec: `origin` for the header, `name` for
+        messages, and what discovery and the route check found on the way."""
+        return RawDocument(
+            self.content,
+            origin=origin,
+            name=name,
+            syntax=self.syntax,
+            fetched_from=self.url,
+            findings=self.findings,
+            served_prefix=self.served_prefix,
+        )
 
     def label(self, where: str) -> str:
         """`where` (a URL or a path) described for the module header and messages."""
@@ -663,7 +677,6 @@ def _parse(found: FoundSpec) -> dict[str, Any] | None:
 @functools.lru_cache(maxsize=16)
 def _parse_cached(content: bytes, syntax: str | None, name: str) -> dict[str, Any] | None:
     from openapi_meta.document.load import load_document
-    from openapi_meta.sources import RawDocument
 
     try:
         return load_document(RawDocument(content, origin=name, name=name, syntax=syntax))

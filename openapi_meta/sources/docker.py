@@ -107,15 +107,7 @@ class DockerSource:
         label = found.label(found.path)
         progress.note(f"using the spec at {label} (container port {port})")
         origin = f"{name} ({image.id}, spec at {label})"
-        return RawDocument(
-            found.content,
-            origin=origin,
-            name=f"{name}: {label}",
-            syntax=found.syntax,
-            fetched_from=found.url,
-            findings=found.findings,
-            served_prefix=found.served_prefix,
-        )
+        return found.raw_document(origin=origin, name=f"{name}: {label}")
 
     def _image(self, client: Any, ref: str, progress: Progress) -> Any:
         if self.pull != "always":

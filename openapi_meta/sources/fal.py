@@ -23,7 +23,7 @@ import io
 import shlex
 import tarfile
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -97,14 +97,8 @@ class FalSource:
                 port_option="exposed_port",
             )
             raw = source.fetch()
-        return RawDocument(
-            raw.content,
-            origin=f"fal {self.target} ({plan.mode})",
-            name=f"fal {self.target}: {raw.name}",
-            syntax=raw.syntax,
-            fetched_from=raw.fetched_from,
-            findings=raw.findings,
-            served_prefix=raw.served_prefix,
+        return replace(
+            raw, origin=f"fal {self.target} ({plan.mode})", name=f"fal {self.target}: {raw.name}"
         )
 
 

@@ -31,7 +31,7 @@ FIRST_DELAY = 0.05
 MAX_DELAY = 1.0
 # A server that answers HTTP but has no spec may still be registering routes; after this
 # long it is taken at its word.
-NO_SPEC_GRACE = 2.0
+NO_SPEC_GRACE = 1.0
 LOG_LINES = 50
 # Start-up URLs a server prints (where its docs are) are looked for in this many lines.
 HINT_LINES = 200

@@ -7,6 +7,7 @@ server's command line and environment before a single request is made.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping, Sequence
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -27,6 +28,14 @@ def spec_disabled(argv: Sequence[str], env: Mapping[str, str]) -> str | None:
             " which turns off its /openapi.json: unset it"
         )
     return None
+
+
+def command_words(command: str) -> list[str]:
+    """A shell command's words, as well as they can be told apart without running a shell."""
+    try:
+        return shlex.split(command)
+    except ValueError:  # unbalanced quotes: the shell will say so; words are enough here
+        return command.split()
 
 
 def environment_of(pairs: Sequence[str]) -> dict[str, str]:

@@ -45,12 +45,4 @@ class UrlSource:
                 )
         label = found.label(found.url)
         progress.note(f"using the spec at {label}")
-        return RawDocument(
-            found.content,
-            origin=label,
-            name=label,
-            syntax=found.syntax,
-            fetched_from=found.url,
-            findings=found.findings,
-            served_prefix=found.served_prefix,
-        )
+        return found.raw_document(origin=label, name=label)
