@@ -274,74 +274,77 @@ ensure_fixtures() {
 FRAMEWORKS="$SERVERS/frameworks"
 NODEBASE_IMAGE=openapi-meta-test/nodebase:bookworm
 
-# The folder .cache/testbed/site-<hash of $1> with the packages of requirements file $1.
-python_site() {
-    local requirements=$1 site python
-    site="$CACHE/site-$(sha256sum "$requirements" | cut -c1-16)"
-    if [[ ! -d "$site" ]]; then
+# What keys a fixture's package site: its requirements.txt, or package.json + lock.
+site_key() {
+    if [[ -f "$1/package.json" ]]; then
+        echo "npm-$(cat "$1/package.json" "$1/package-lock.json" | sha256sum | cut -c1-16)"
+    else
+        echo "site-$(sha256sum "$1/requirements.txt" | cut -c1-16)"
+    fi
+}
+
+# Make .cache/testbed/<site_key> for fixture folder $1 (pip install --target, or npm ci).
+install_site() {
+    local folder=$1 site python
+    site="$CACHE/$(site_key "$folder")"
+    [[ -d "$site" ]] && return 0
+    rm -rf "$site.tmp"
+    if [[ -f "$folder/package.json" ]]; then
+        command -v npm >/dev/null || apt_install nodejs npm
+        log "site: npm ci into ${site#"$ROOT"/} for ${folder#"$ROOT"/}"
+        mkdir -p "$site.tmp"
+        cp "$folder/package.json" "$folder/package-lock.json" "$site.tmp/"
+        (cd "$site.tmp" && npm ci --no-audit --no-fund --omit=dev) >"$CACHE/site.log" 2>&1 || {
+            cat "$CACHE/site.log" >&2
+            rm -rf "$site.tmp"
+            die "npm ci for ${folder#"$ROOT"/} failed"
+        }
+    else
         python=$(host_python)
-        log "site: pip install --target ${site#"$ROOT"/} for ${requirements#"$ROOT"/}"
+        log "site: pip install --target ${site#"$ROOT"/} for ${folder#"$ROOT"/}"
         "$python" -m pip install --quiet --no-cache-dir --target "$site.tmp" \
             --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311 \
             --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 \
             --platform manylinux_2_28_x86_64 --platform any \
-            -r "$requirements" >"$CACHE/pip-site.log" 2>&1 || {
-            cat "$CACHE/pip-site.log" >&2
+            -r "$folder/requirements.txt" >"$CACHE/site.log" 2>&1 || {
+            cat "$CACHE/site.log" >&2
             rm -rf "$site.tmp"
-            die "pip install --target for ${requirements#"$ROOT"/} failed"
+            die "pip install --target for ${folder#"$ROOT"/} failed"
         }
         rm -rf "$site.tmp/bin"
-        mv "$site.tmp" "$site"
     fi
-    echo "$site"
+    mv "$site.tmp" "$site"
 }
 
-# The folder .cache/testbed/npm-<hash>/node_modules for the package.json + lock in folder $1.
-node_site() {
-    local folder=$1 site
-    site="$CACHE/npm-$(cat "$folder/package.json" "$folder/package-lock.json" | sha256sum | cut -c1-16)"
-    if [[ ! -d "$site" ]]; then
-        command -v npm >/dev/null || apt_install nodejs npm
-        log "site: npm ci into ${site#"$ROOT"/} for ${folder#"$ROOT"/}"
-        rm -rf "$site.tmp"
-        mkdir -p "$site.tmp"
-        cp "$folder/package.json" "$folder/package-lock.json" "$site.tmp/"
-        (cd "$site.tmp" && npm ci --no-audit --no-fund --omit=dev) >"$CACHE/npm-site.log" 2>&1 || {
-            cat "$CACHE/npm-site.log" >&2
-            rm -rf "$site.tmp"
-            die "npm ci for ${folder#"$ROOT"/} failed"
-        }
-        mv "$site.tmp" "$site"
-    fi
-    echo "$site/node_modules"
-}
-
-# base + this host's node binary and the C++ runtime it links (the host is bookworm too).
+# base + this host's node binary (the host is bookworm too) and whatever it links that the
+# python3-only base lacks (on bookworm: nothing, apt already brings libstdc++).
 ensure_nodebase() {
-    local node hash context lib
+    local node hash context
     command -v node >/dev/null || apt_install nodejs npm
     node=$(readlink -f "$(command -v node)")
-    hash=$(cat <(sha256sum "$node") <(docker image inspect -f '{{.Id}}' "$BASE_IMAGE") |
-        sha256sum | cut -c1-16)
+    context=$(mktemp -d "$CACHE/nodebase-ctx.XXXXXX")
+    cat >"$context/Dockerfile" <<EOF
+FROM $BASE_IMAGE
+COPY lib/ /tmp/node-libs/
+RUN for lib in /tmp/node-libs/*; do \
+        name=\$(basename "\$lib"); \
+        ls /lib/*/"\$name" /usr/lib/*/"\$name" >/dev/null 2>&1 || cp "\$lib" /usr/local/lib/; \
+    done; rm -rf /tmp/node-libs; ldconfig
+COPY node /usr/local/bin/node
+RUN node -e 'process.exit(0)'
+EOF
+    # The label: the binary, the recipe and the base.
+    hash=$(cat <(sha256sum "$node") "$context/Dockerfile" \
+        <(docker image inspect -f '{{.Id}}' "$BASE_IMAGE") | sha256sum | cut -c1-16)
     if [[ "$(image_label "$NODEBASE_IMAGE")" == "$hash" ]]; then
+        rm -rf "$context"
         log "nodebase: $NODEBASE_IMAGE is current"
         return
     fi
     log "nodebase: docker build $NODEBASE_IMAGE with $node ($(node --version))"
-    context=$(mktemp -d "$CACHE/nodebase-ctx.XXXXXX")
     mkdir -p "$context/lib"
     cp "$node" "$context/node"
-    # Whatever the binary links that the python3-only base lacks.
-    for lib in $(ldd "$node" | awk '/=> \//{print $3}'); do
-        cp -L "$lib" "$context/lib/"
-    done
-    cat >"$context/Dockerfile" <<EOF
-FROM $BASE_IMAGE
-COPY lib/ /usr/local/lib/node-runtime/
-COPY node /usr/local/bin/node
-ENV LD_LIBRARY_PATH=/usr/local/lib/node-runtime
-RUN node -e 'process.exit(0)'
-EOF
+    ldd "$node" | awk '/=> \//{print $3}' | xargs -r cp -L -t "$context/lib/"
     build_image "$NODEBASE_IMAGE" "$hash" "$context" nodebase
 }
 
@@ -356,27 +359,26 @@ build_image() {
 }
 
 # openapi-meta-test/<name>-site:bookworm: the base (or nodebase) plus the fixture's packages.
+# Its label hashes the site key and the base: a current image needs no install at all.
 ensure_framework_site() {
-    local folder=$1 name=$2 image=$3 site base hash context
-    if [[ -f "$folder/package.json" ]]; then
-        site=$(node_site "$folder")
-        base=$NODEBASE_IMAGE
-    else
-        site=$(python_site "$folder/requirements.txt")
-        base=$BASE_IMAGE
-    fi
-    hash=$(cat <(echo "${site#"$CACHE"/}") <(docker image inspect -f '{{.Id}}' "$base") |
-        sha256sum | cut -c1-16)
+    local folder=$1 name=$2 image=$3 key base hash context
+    key=$(site_key "$folder")
+    base=$BASE_IMAGE
+    [[ -f "$folder/package.json" ]] && base=$NODEBASE_IMAGE
+    hash=$(cat <(echo "$key") <(docker image inspect -f '{{.Id}}' "$base") | sha256sum | cut -c1-16)
     if [[ "$(image_label "$image")" == "$hash" ]]; then
         return
     fi
+    install_site "$folder"
     log "site: docker build $image"
     context=$(mktemp -d "$CACHE/site-ctx.XXXXXX")
-    cp -al "$site" "$context/site" 2>/dev/null || cp -a "$site" "$context/site"
     if [[ -f "$folder/package.json" ]]; then
-        printf 'FROM %s\nCOPY site /node_modules\n' \
-            "$base" >"$context/Dockerfile"
+        # /node_modules: found from /app by Node's resolution, ESM imports included.
+        cp -al "$CACHE/$key/node_modules" "$context/site" 2>/dev/null ||
+            cp -a "$CACHE/$key/node_modules" "$context/site"
+        printf 'FROM %s\nCOPY site /node_modules\n' "$base" >"$context/Dockerfile"
     else
+        cp -al "$CACHE/$key" "$context/site" 2>/dev/null || cp -a "$CACHE/$key" "$context/site"
         printf 'FROM %s\nCOPY site /opt/site\nENV PYTHONPATH=/opt/site PYTHONUNBUFFERED=1\n' \
             "$base" >"$context/Dockerfile"
     fi
