@@ -194,40 +194,18 @@ ensure_pybase() {
         log "pybase: $PYBASE_IMAGE is current"
         return
     fi
-    local site="$CACHE/site-$(sha256sum "$requirements" | cut -c1-16)"
-    if [[ ! -d "$site" ]]; then
-        local python
-        python=$(host_python)
-        log "pybase: pip install --target ${site#"$ROOT"/} with $python"
-        # Wheels for CPython 3.11 on glibc x86_64, whatever the host Python is: bookworm's is 3.11.
-        "$python" -m pip install --quiet --no-cache-dir --target "$site.tmp" \
-            --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311 \
-            --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 \
-            --platform manylinux_2_28_x86_64 --platform any \
-            -r "$requirements" >"$CACHE/pip.log" 2>&1 || {
-            cat "$CACHE/pip.log" >&2
-            rm -rf "$site.tmp"
-            die "pip install --target failed"
-        }
-        rm -rf "$site.tmp/bin"
-        mv "$site.tmp" "$site"
-    fi
+    install_site "$SERVERS/fastapi"
     log "pybase: docker build $PYBASE_IMAGE"
     local context
     context=$(mktemp -d "$CACHE/pybase-ctx.XXXXXX")
+    local site="$CACHE/$(site_key "$SERVERS/fastapi")"
     cp -al "$site" "$context/site" 2>/dev/null || cp -a "$site" "$context/site"
     cat >"$context/Dockerfile" <<EOF
 FROM $BASE_IMAGE
 COPY site /opt/site
 ENV PYTHONPATH=/opt/site PYTHONUNBUFFERED=1
 EOF
-    docker build -q --label "$HASH_LABEL=$hash" -t "$PYBASE_IMAGE" "$context" \
-        >"$CACHE/build-pybase.log" 2>&1 || {
-        cat "$CACHE/build-pybase.log" >&2
-        rm -rf "$context"
-        die "docker build $PYBASE_IMAGE failed"
-    }
-    rm -rf "$context"
+    build_image "$PYBASE_IMAGE" "$hash" "$context" pybase
 }
 
 # A content hash of a fixture folder, the shared server code it copies, and the base it builds
@@ -242,7 +220,7 @@ folder_hash() {
 }
 
 ensure_fixtures() {
-    local pybase_id dir name image hash old_id
+    local pybase_id dir name image hash
     pybase_id=$(docker image inspect -f '{{.Id}}' "$PYBASE_IMAGE")
     for dir in "$SERVERS"/*/; do
         dir=${dir%/}
@@ -255,16 +233,22 @@ ensure_fixtures() {
             continue
         fi
         log "fixture: docker build $image"
-        old_id=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
         # The context is fixtures/servers: the servers share _shared/fixture_server.py.
-        if ! docker build -q --build-arg "BASE_IMAGE=$PYBASE_IMAGE" --label "$HASH_LABEL=$hash" \
-            -t "$image" -f "$dir/Dockerfile" "$SERVERS" >"$CACHE/build-$name.log" 2>&1; then
-            cat "$CACHE/build-$name.log" >&2
-            die "docker build $image failed"
-        fi
-        # The rebuilt tag leaves the old image dangling; drop exactly that one, if unused.
-        [[ -z "$old_id" ]] || docker image rm "$old_id" >/dev/null 2>&1 || true
+        build_fixture "$image" "$hash" "$dir/Dockerfile" "$SERVERS" "$PYBASE_IMAGE" "$name"
     done
+}
+
+# docker build -t $1 (label hash $2) from Dockerfile $3 in context $4 on BASE_IMAGE $5; log
+# name $6. The rebuilt tag leaves the old image dangling: exactly that one goes, if unused.
+build_fixture() {
+    local old_id
+    old_id=$(docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true)
+    if ! docker build -q --build-arg "BASE_IMAGE=$5" --label "$HASH_LABEL=$2" \
+        -t "$1" -f "$3" "$4" >"$CACHE/build-$6.log" 2>&1; then
+        cat "$CACHE/build-$6.log" >&2
+        die "docker build $1 failed"
+    fi
+    [[ -z "$old_id" ]] || docker image rm "$old_id" >/dev/null 2>&1 || true
 }
 
 # --- Framework fixtures (fixtures/servers/frameworks/<name>/): real framework packages. ---
@@ -302,6 +286,7 @@ install_site() {
     else
         python=$(host_python)
         log "site: pip install --target ${site#"$ROOT"/} for ${folder#"$ROOT"/}"
+        # Wheels for CPython 3.11 on glibc x86_64, whatever the host Python is: bookworm's is 3.11.
         "$python" -m pip install --quiet --no-cache-dir --target "$site.tmp" \
             --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311 \
             --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 \
@@ -396,7 +381,7 @@ framework_hash() {
 }
 
 ensure_framework_fixtures() {
-    local dir name image site_image site_id hash old_id
+    local dir name image site_image site_id hash
     [[ -d "$FRAMEWORKS" ]] || return 0
     if compgen -G "$FRAMEWORKS/*/package.json" >/dev/null; then
         ensure_nodebase
@@ -415,13 +400,7 @@ ensure_framework_fixtures() {
             continue
         fi
         log "framework: docker build $image"
-        old_id=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
-        if ! docker build -q --build-arg "BASE_IMAGE=$site_image" --label "$HASH_LABEL=$hash" \
-            -t "$image" -f "$dir/Dockerfile" "$FRAMEWORKS" >"$CACHE/build-$name.log" 2>&1; then
-            cat "$CACHE/build-$name.log" >&2
-            die "docker build $image failed"
-        fi
-        [[ -z "$old_id" ]] || docker image rm "$old_id" >/dev/null 2>&1 || true
+        build_fixture "$image" "$hash" "$dir/Dockerfile" "$FRAMEWORKS" "$site_image" "$name"
     done
 }
 
