@@ -42,6 +42,7 @@ from openapi_meta.options import (
     OutputOptions,
 )
 from openapi_meta.sources.options import (
+    PRESET,
     SOURCE_BY_NAME,
     SOURCES,
     SourceKind,
@@ -187,6 +188,9 @@ def build_settings(
     project_dir = pyproject.parent if table is not None and pyproject else None
     source = _choose_source(cli, from_file, project_dir)
     values = _merge(cli, from_file, source, options)
+    if source is None and "preset" in values and values["preset"].value is not None:
+        preset = values["preset"]  # `--preset NAME` alone: the preset as it is
+        source = SourceSetting(PRESET, str(preset.value), preset.where, project_dir)
     if source is not None:
         _check_the_source_takes(values, source, options)
     if project_dir is not None and "output" not in values:

@@ -66,7 +66,7 @@ def run_pipeline(source: Source, *, settings: Settings | None = None) -> Extract
     )
     # The converted document is this run's own copy: tidy may edit it in place.
     tidied = tidy(converted.document, tidy_options(settings, raw), copy=False)
-    findings = [*converted.findings, *tidied.findings]
+    findings = [*raw.findings, *converted.findings, *tidied.findings]
     errors = validate(tidied.document)
     if errors:
         raise InvalidSpecError(
@@ -98,7 +98,7 @@ def tidy_options(settings: Settings, raw: RawDocument | None = None) -> tidy_pas
     fetched_port = urlsplit(raw.fetched_from).port if raw and raw.fetched_from else None
     return TidyPassOptions(
         drop_local_servers=chosen.drop_local_servers,
-        server_url=chosen.server_url,
+        server_url=chosen.server_url or (raw.served_prefix if raw else None),
         extraction_ports=frozenset({fetched_port} if fetched_port else ()),
         include_paths=chosen.include_path,
         exclude_paths=chosen.exclude_path,

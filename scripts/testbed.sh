@@ -10,6 +10,8 @@
 #      installed on the host with `pip install --target` (no registry needed inside the build);
 #   4. openapi-meta-test/<name>:latest for every fixtures/servers/<name>/, rebuilt only when the
 #      folder's content hash (an image label) changes;
+#   4b. openapi-meta-test/<name>:latest for every fixtures/servers/frameworks/<name>/, each on a
+#      site image of its own packages (pip --target or npm ci on the host, cached by inputs);
 #   5. a smoke run: publish a port on 127.0.0.1 and get an answer through it.
 # When no engine can be had: exit 1 under CI=true, else explain, write
 # .cache/testbed/unavailable and exit 0 so the Docker tests skip with that reason.
@@ -192,40 +194,18 @@ ensure_pybase() {
         log "pybase: $PYBASE_IMAGE is current"
         return
     fi
-    local site="$CACHE/site-$(sha256sum "$requirements" | cut -c1-16)"
-    if [[ ! -d "$site" ]]; then
-        local python
-        python=$(host_python)
-        log "pybase: pip install --target ${site#"$ROOT"/} with $python"
-        # Wheels for CPython 3.11 on glibc x86_64, whatever the host Python is: bookworm's is 3.11.
-        "$python" -m pip install --quiet --no-cache-dir --target "$site.tmp" \
-            --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311 \
-            --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 \
-            --platform manylinux_2_28_x86_64 --platform any \
-            -r "$requirements" >"$CACHE/pip.log" 2>&1 || {
-            cat "$CACHE/pip.log" >&2
-            rm -rf "$site.tmp"
-            die "pip install --target failed"
-        }
-        rm -rf "$site.tmp/bin"
-        mv "$site.tmp" "$site"
-    fi
+    install_site "$SERVERS/fastapi"
     log "pybase: docker build $PYBASE_IMAGE"
     local context
     context=$(mktemp -d "$CACHE/pybase-ctx.XXXXXX")
+    local site="$CACHE/$(site_key "$SERVERS/fastapi")"
     cp -al "$site" "$context/site" 2>/dev/null || cp -a "$site" "$context/site"
     cat >"$context/Dockerfile" <<EOF
 FROM $BASE_IMAGE
 COPY site /opt/site
 ENV PYTHONPATH=/opt/site PYTHONUNBUFFERED=1
 EOF
-    docker build -q --label "$HASH_LABEL=$hash" -t "$PYBASE_IMAGE" "$context" \
-        >"$CACHE/build-pybase.log" 2>&1 || {
-        cat "$CACHE/build-pybase.log" >&2
-        rm -rf "$context"
-        die "docker build $PYBASE_IMAGE failed"
-    }
-    rm -rf "$context"
+    build_image "$PYBASE_IMAGE" "$hash" "$context" pybase
 }
 
 # A content hash of a fixture folder, the shared server code it copies, and the base it builds
@@ -240,7 +220,7 @@ folder_hash() {
 }
 
 ensure_fixtures() {
-    local pybase_id dir name image hash old_id
+    local pybase_id dir name image hash
     pybase_id=$(docker image inspect -f '{{.Id}}' "$PYBASE_IMAGE")
     for dir in "$SERVERS"/*/; do
         dir=${dir%/}
@@ -253,15 +233,174 @@ ensure_fixtures() {
             continue
         fi
         log "fixture: docker build $image"
-        old_id=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
         # The context is fixtures/servers: the servers share _shared/fixture_server.py.
-        if ! docker build -q --build-arg "BASE_IMAGE=$PYBASE_IMAGE" --label "$HASH_LABEL=$hash" \
-            -t "$image" -f "$dir/Dockerfile" "$SERVERS" >"$CACHE/build-$name.log" 2>&1; then
-            cat "$CACHE/build-$name.log" >&2
-            die "docker build $image failed"
+        build_fixture "$image" "$hash" "$dir/Dockerfile" "$SERVERS" "$PYBASE_IMAGE" "$name"
+    done
+}
+
+# docker build -t $1 (label hash $2) from Dockerfile $3 in context $4 on BASE_IMAGE $5; log
+# name $6. The rebuilt tag leaves the old image dangling: exactly that one goes, if unused.
+build_fixture() {
+    local old_id
+    old_id=$(docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true)
+    if ! docker build -q --build-arg "BASE_IMAGE=$5" --label "$HASH_LABEL=$2" \
+        -t "$1" -f "$3" "$4" >"$CACHE/build-$6.log" 2>&1; then
+        cat "$CACHE/build-$6.log" >&2
+        die "docker build $1 failed"
+    fi
+    [[ -z "$old_id" ]] || docker image rm "$old_id" >/dev/null 2>&1 || true
+}
+
+# --- Framework fixtures (fixtures/servers/frameworks/<name>/): real framework packages. ---
+# Each gets its own package site, keyed by its requirements.txt (Python) or package.json and
+# package-lock.json (Node), installed on the host into .cache/testbed/ and baked into a site
+# image of its own; the fixture image builds on that. pybase and its fixtures stay untouched.
+FRAMEWORKS="$SERVERS/frameworks"
+NODEBASE_IMAGE=openapi-meta-test/nodebase:bookworm
+
+# What keys a fixture's package site: its requirements.txt, or package.json + lock.
+site_key() {
+    if [[ -f "$1/package.json" ]]; then
+        echo "npm-$(cat "$1/package.json" "$1/package-lock.json" | sha256sum | cut -c1-16)"
+    else
+        echo "site-$(sha256sum "$1/requirements.txt" | cut -c1-16)"
+    fi
+}
+
+# Make .cache/testbed/<site_key> for fixture folder $1 (pip install --target, or npm ci).
+install_site() {
+    local folder=$1 site python
+    site="$CACHE/$(site_key "$folder")"
+    [[ -d "$site" ]] && return 0
+    rm -rf "$site.tmp"
+    if [[ -f "$folder/package.json" ]]; then
+        command -v npm >/dev/null || apt_install nodejs npm
+        log "site: npm ci into ${site#"$ROOT"/} for ${folder#"$ROOT"/}"
+        mkdir -p "$site.tmp"
+        cp "$folder/package.json" "$folder/package-lock.json" "$site.tmp/"
+        (cd "$site.tmp" && npm ci --no-audit --no-fund --omit=dev) >"$CACHE/site.log" 2>&1 || {
+            cat "$CACHE/site.log" >&2
+            rm -rf "$site.tmp"
+            die "npm ci for ${folder#"$ROOT"/} failed"
+        }
+    else
+        python=$(host_python)
+        log "site: pip install --target ${site#"$ROOT"/} for ${folder#"$ROOT"/}"
+        # Wheels for CPython 3.11 on glibc x86_64, whatever the host Python is: bookworm's is 3.11.
+        "$python" -m pip install --quiet --no-cache-dir --target "$site.tmp" \
+            --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311 \
+            --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 \
+            --platform manylinux_2_28_x86_64 --platform any \
+            -r "$folder/requirements.txt" >"$CACHE/site.log" 2>&1 || {
+            cat "$CACHE/site.log" >&2
+            rm -rf "$site.tmp"
+            die "pip install --target for ${folder#"$ROOT"/} failed"
+        }
+        rm -rf "$site.tmp/bin"
+    fi
+    mv "$site.tmp" "$site"
+}
+
+# base + this host's node binary (the host is bookworm too) and whatever it links that the
+# python3-only base lacks (on bookworm: nothing, apt already brings libstdc++).
+ensure_nodebase() {
+    local node hash context
+    command -v node >/dev/null || apt_install nodejs npm
+    node=$(readlink -f "$(command -v node)")
+    context=$(mktemp -d "$CACHE/nodebase-ctx.XXXXXX")
+    cat >"$context/Dockerfile" <<EOF
+FROM $BASE_IMAGE
+COPY lib/ /tmp/node-libs/
+RUN for lib in /tmp/node-libs/*; do \
+        name=\$(basename "\$lib"); \
+        ls /lib/*/"\$name" /usr/lib/*/"\$name" >/dev/null 2>&1 || cp "\$lib" /usr/local/lib/; \
+    done; rm -rf /tmp/node-libs; ldconfig
+COPY node /usr/local/bin/node
+RUN node -e 'process.exit(0)'
+EOF
+    # The label: the binary, the recipe and the base.
+    hash=$(cat <(sha256sum "$node") "$context/Dockerfile" \
+        <(docker image inspect -f '{{.Id}}' "$BASE_IMAGE") | sha256sum | cut -c1-16)
+    if [[ "$(image_label "$NODEBASE_IMAGE")" == "$hash" ]]; then
+        rm -rf "$context"
+        log "nodebase: $NODEBASE_IMAGE is current"
+        return
+    fi
+    log "nodebase: docker build $NODEBASE_IMAGE with $node ($(node --version))"
+    mkdir -p "$context/lib"
+    cp "$node" "$context/node"
+    ldd "$node" | awk '/=> \//{print $3}' | xargs -r cp -L -t "$context/lib/"
+    build_image "$NODEBASE_IMAGE" "$hash" "$context" nodebase
+}
+
+# docker build -t $1 with label hash $2 from context $3 (its Dockerfile); log name $4.
+build_image() {
+    if ! docker build -q --label "$HASH_LABEL=$2" -t "$1" "$3" >"$CACHE/build-$4.log" 2>&1; then
+        cat "$CACHE/build-$4.log" >&2
+        rm -rf "$3"
+        die "docker build $1 failed"
+    fi
+    rm -rf "$3"
+}
+
+# openapi-meta-test/<name>-site:bookworm: the base (or nodebase) plus the fixture's packages.
+# Its label hashes the site key and the base: a current image needs no install at all.
+ensure_framework_site() {
+    local folder=$1 name=$2 image=$3 key base hash context
+    key=$(site_key "$folder")
+    base=$BASE_IMAGE
+    [[ -f "$folder/package.json" ]] && base=$NODEBASE_IMAGE
+    hash=$(cat <(echo "$key") <(docker image inspect -f '{{.Id}}' "$base") | sha256sum | cut -c1-16)
+    if [[ "$(image_label "$image")" == "$hash" ]]; then
+        return
+    fi
+    install_site "$folder"
+    log "site: docker build $image"
+    context=$(mktemp -d "$CACHE/site-ctx.XXXXXX")
+    if [[ -f "$folder/package.json" ]]; then
+        # /node_modules: found from /app by Node's resolution, ESM imports included.
+        cp -al "$CACHE/$key/node_modules" "$context/site" 2>/dev/null ||
+            cp -a "$CACHE/$key/node_modules" "$context/site"
+        printf 'FROM %s\nCOPY site /node_modules\n' "$base" >"$context/Dockerfile"
+    else
+        cp -al "$CACHE/$key" "$context/site" 2>/dev/null || cp -a "$CACHE/$key" "$context/site"
+        printf 'FROM %s\nCOPY site /opt/site\nENV PYTHONPATH=/opt/site PYTHONUNBUFFERED=1\n' \
+            "$base" >"$context/Dockerfile"
+    fi
+    build_image "$image" "$hash" "$context" "$name-site"
+}
+
+# The same content hash as folder_hash, for a folder under frameworks/ (no _shared there).
+framework_hash() {
+    (
+        cd "$FRAMEWORKS"
+        find "$(basename "$1")" -type f ! -path '*/__pycache__/*' ! -name '*.pyc' -print0 |
+            LC_ALL=C sort -z | xargs -0 sha256sum
+        echo "$2"
+    ) | sha256sum | cut -c1-16
+}
+
+ensure_framework_fixtures() {
+    local dir name image site_image site_id hash
+    [[ -d "$FRAMEWORKS" ]] || return 0
+    if compgen -G "$FRAMEWORKS/*/package.json" >/dev/null; then
+        ensure_nodebase
+    fi
+    for dir in "$FRAMEWORKS"/*/; do
+        dir=${dir%/}
+        [[ -f "$dir/Dockerfile" ]] || continue
+        name=$(basename "$dir")
+        image="openapi-meta-test/$name:latest"
+        site_image="openapi-meta-test/$name-site:bookworm"
+        ensure_framework_site "$dir" "$name" "$site_image"
+        site_id=$(docker image inspect -f '{{.Id}}' "$site_image")
+        hash=$(framework_hash "$dir" "$site_id")
+        if [[ "$(image_label "$image")" == "$hash" ]]; then
+            log "framework: $image is current"
+            continue
         fi
-        # The rebuilt tag leaves the old image dangling; drop exactly that one, if unused.
-        [[ -z "$old_id" ]] || docker image rm "$old_id" >/dev/null 2>&1 || true
+        log "framework: docker build $image"
+        build_fixture "$image" "$hash" "$dir/Dockerfile" "$FRAMEWORKS" "$site_image" "$name"
     done
 }
 
@@ -297,6 +436,7 @@ main() {
     ensure_base
     ensure_pybase
     ensure_fixtures
+    ensure_framework_fixtures
     smoke_run
     log "ready in $((SECONDS - START)) s"
 }

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 import pytest
 
 from openapi_meta.errors import SourceError
-from openapi_meta.sources.discovery import NoSpec, discover
+from openapi_meta.sources.discovery import NoSpec, Options, discover
 from openapi_meta.sources.http import Unreachable, make_client
 from openapi_meta.sources.readiness import wait_for_spec
+from tests.routers import Router, serving, spec
 
 SPEC = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/a": {}}}
 SPEC_JSON = json.dumps(SPEC).encode()
@@ -104,8 +105,10 @@ def test_well_known_order_prefers_fastapi_path(serve) -> None:
             "/v3/api-docs": (200, "application/json", SPEC_JSON),
         }
     )
-    assert _discover(server.url).path == "/openapi.json"
-    assert server.paths() == ["/openapi.json"]
+    # The same document twice: the rule's last step, the well-known order, picks FastAPI's.
+    found = _discover(server.url)
+    assert found.path == "/openapi.json"
+    assert not [f for f in found.findings if f.code == "discovery-other-specs"]
 
 
 def test_yaml_spec_on_a_later_well_known_path(serve) -> None:
@@ -295,3 +298,203 @@ def test_readiness_times_out_with_the_last_reason() -> None:
         wait_for_spec(client, url, watched=None, timeout=0.5)
     assert "timed out after 0.5 s" in str(caught.value)
     assert "--startup-timeout" in str(caught.value)
+
+
+# --- the search and the choice rule -------------------------------------------------------
+
+
+def _spec(title: str, paths: dict, version: str = "1") -> bytes:
+    document = {"openapi": "3.0.3", "info": {"title": title, "version": version}, "paths": paths}
+    return json.dumps(document).encode()
+
+
+def _ok(content: bytes) -> Route:
+    return (200, "application/json", content)
+
+
+def test_an_apps_own_spec_beats_the_framework_spec_that_lists_it(serve) -> None:
+    # Gradio: FastAPI's /openapi.json describes Gradio's internal routes, including the
+    # route that serves the app's own spec.
+    generic = _spec("Gradio internals", {"/login": {"get": {}}, "/gradio_api/openapi.json": {}})
+    own = _spec("my app", {"/run/predict": {"post": {}}})
+    server = serve({"/openapi.json": _ok(generic), "/gradio_api/openapi.json": _ok(own)})
+    found = _discover(server.url, options=Options(route_check=False))
+    assert found.path == "/gradio_api/openapi.json"
+    [note] = [f for f in found.findings if f.code == "discovery-other-specs"]
+    assert "/openapi.json (a framework's generic spec: it lists /gradio_api/openapi.json" in (
+        note.message
+    )
+
+
+def test_a_framework_default_info_marks_the_generic_spec(serve) -> None:
+    generic = _spec("FastAPI", {"/a": {"get": {}}, "/b": {"get": {}}}, version="0.1.0")
+    own = _spec("service", {"/predict": {"post": {}}})
+    server = serve({"/openapi.json": _ok(generic), "/api/openapi.json": _ok(own)})
+    assert _discover(server.url, options=Options(route_check=False)).path == "/api/openapi.json"
+
+
+def test_more_operations_win_when_nothing_else_differs(serve) -> None:
+    outer = _spec("outer", {"/healthz": {"get": {}}})
+    inner = _spec("inner", {"/items": {"get": {}, "post": {}}})
+    server = serve({"/openapi.json": _ok(outer), "/api/v1/openapi.json": _ok(inner)})
+    assert _discover(server.url, options=Options(route_check=False)).path == "/api/v1/openapi.json"
+
+
+def test_a_spec_whose_paths_the_server_serves_beats_one_whose_paths_404() -> None:
+    # A stale file at /openapi.yaml describes routes this server no longer has.
+    stale = spec({"/old/a": ["get"], "/old/b": ["get"], "/old/c": ["get"], "/old/d": ["get"]})
+    live = spec({"/items": ["post"]}, info={"title": "live", "version": "1"})
+    routes = {
+        ("GET", "/openapi.yaml"): stale,
+        ("GET", "/docs/openapi.json"): live,
+        ("POST", "/items"): {},
+    }
+    with serving(Router(routes)) as router:
+        found = _discover(router.url)
+    assert found.path == "/docs/openapi.json"
+    # The only handlers that ran served the two specs: the route check ran none.
+    assert sorted(router.handled) == [("GET", "/docs/openapi.json"), ("GET", "/openapi.yaml")]
+    assert "most of its paths are not served" in found.findings[0].message
+
+
+def test_rank_orders_by_the_documented_rule() -> None:
+    from openapi_meta.sources.discovery import FoundSpec, _Spec, rank
+
+    def make(path: str, **kwargs: object) -> _Spec:
+        return _Spec(FoundSpec("http://h" + path, path, b"{}", "json"), **kwargs)  # type: ignore[arg-type]
+
+    specs = [
+        make("/e", order=0, operations=9, served=False),
+        make("/d", order=0, operations=9, generic=True),
+        make("/c", order=0, operations=1),
+        make("/b", order=5, operations=2),
+        make("/a", order=9, operations=2),
+    ]
+    assert [s.found.path for s in sorted(specs, key=rank)] == ["/b", "/a", "/c", "/d", "/e"]
+
+
+def test_fastify_initializer_url_is_relative_to_the_page(serve) -> None:
+    # @fastify/swagger-ui under /reference: the initializer computes url: resolveUrl('./json').
+    page = '<html><script src="/reference/static/swagger-initializer.js"></script></html>'
+    initializer = "const resConfig = Object.assign({}, config, {url: resolveUrl('./json')})"
+    server = serve(
+        {
+            "/reference": html(page),
+            "/reference/static/swagger-initializer.js": js(initializer),
+            "/reference/json": _ok(SPEC_JSON),
+        }
+    )
+    # Only the server's start-up log names /reference.
+    log = (
+        f"Server listening at http://0.0.0.0:{server.port}\nAPI docs: http://0.0.0.0:8000/reference"
+    )
+    found = _discover(server.url, options=Options(log=lambda: log))
+    assert found.path == "/reference/json"
+
+
+def test_a_redirect_of_the_root_reveals_a_prefix() -> None:
+    # `/` redirects to the API's docs page, which names no spec: the prefix it lives under
+    # is where the well-known paths are tried again.
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/":
+                self.send_response(302)
+                self.send_header("Location", "/svc/welcome")
+                body = b""
+            elif self.path == "/svc/welcome":
+                self.send_response(200)
+                body = b"<html>welcome</html>"
+            elif self.path == "/svc/openapi.json":
+                self.send_response(200)
+                body = SPEC_JSON
+            else:
+                self.send_response(404)
+                body = b"no"
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True).start()
+    try:
+        assert _discover(f"http://127.0.0.1:{httpd.server_address[1]}/").path == "/svc/openapi.json"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_specs_servers_prefix_is_searched(serve) -> None:
+    # The root spec says the API lives under /internal; its own spec is there.
+    outer = json.dumps(
+        {**SPEC, "servers": [{"url": "http://localhost:8000/internal"}], "paths": {}}
+    ).encode()
+    inner = _spec("internal", {"/jobs": {"get": {}, "post": {}}})
+    server = serve({"/openapi.json": _ok(outer), "/internal/openapi.json": _ok(inner)})
+    assert _discover(server.url).path == "/internal/openapi.json"
+
+
+def test_torchserve_answers_options_with_its_spec() -> None:
+    with serving(
+        Router({("OPTIONS", "/"): {**SPEC, "info": {"title": "ts", "version": "1"}}})
+    ) as r:
+        found = _discover(r.url)
+    assert json.loads(found.content)["info"]["title"] == "ts"
+
+
+def test_nothing_found_says_what_was_tried_in_a_few_lines(serve) -> None:
+    server = serve({"/": html("<html>hi</html>"), "/docs": html("<html>no docs</html>")})
+    with pytest.raises(NoSpec) as caught:
+        _discover(server.url)
+    lines = str(caught.value).splitlines()
+    assert len(lines) <= 5
+    assert "answered 404" in lines[1]
+    assert "/docs (200)" in lines[2]
+    assert "--spec-path" in lines[-1] and "--preset" in lines[-1]
+
+
+def test_a_fingerprint_selects_a_preset(serve) -> None:
+    stats = {"system": {"comfyui_version": "0.3.40", "os": "posix"}, "devices": []}
+    server = serve({"/system_stats": _ok(json.dumps(stats).encode()), "/": html("<html></html>")})
+    found = _discover(server.url)
+    assert found.preset == "comfyui" and found.path == "preset:comfyui"
+    [note] = [f for f in found.findings if f.code == "preset-used"]
+    assert "/system_stats answers as ComfyUI does" in note.message
+
+
+def test_presets_can_be_turned_off_and_forced(serve) -> None:
+    stats = {"system": {"comfyui_version": "1"}}
+    server = serve(
+        {"/system_stats": _ok(json.dumps(stats).encode()), "/openapi.json": _ok(SPEC_JSON)}
+    )
+    assert _discover(server.url).path == "/openapi.json"  # a real spec beats a preset
+    forced = _discover(server.url, options=Options(preset="comfyui", route_check=False))
+    assert forced.preset == "comfyui"
+    with pytest.raises(NoSpec):
+        _discover(
+            serve({"/system_stats": _ok(json.dumps(stats).encode())}).url,
+            options=Options(presets=False),
+        )
+
+
+def test_a_hanging_candidate_does_not_hide_a_spec_elsewhere(serve) -> None:
+    import time
+
+    def hang(headers: dict[str, str]) -> Route:
+        time.sleep(3)
+        return (200, "application/json", SPEC_JSON)
+
+    server = serve({"/openapi.json": hang, "/v3/api-docs": _ok(SPEC_JSON)})
+    with make_client({}, local=True) as client:
+        found = discover(client, server.url, deadline=time.monotonic() + 1)
+    assert found.path == "/v3/api-docs"
+
+
+def test_urls_in_a_log_or_page_that_are_not_urls_are_skipped(serve) -> None:
+    # http.server logs "Serving HTTP on :: port 8000 (http://[::]:8000/)"; pages hold junk too.
+    log = "Serving HTTP on :: port 1 (http://[::]:1/) ... http://[::\nhttp://host:notaport/x"
+    page = "<script>SwaggerUIBundle({url: 'http://[::1/x'})</script><a href='http://[bad/doc'>"
+    server = serve({"/docs": html(page), "/openapi.json": _ok(SPEC_JSON)})
+    assert _discover(server.url, options=Options(log=lambda: log)).path == "/openapi.json"

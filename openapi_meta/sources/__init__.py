@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from openapi_meta.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -20,7 +23,9 @@ class RawDocument:
     `name` is what error messages call the document; `base_dir` is where relative `$ref`s
     resolve (only for documents read from disk); `syntax` is "json", "yaml" or None (sniff);
     `fetched_from` is the URL a live server answered on, random port included, so tidy can
-    recognise `servers` entries that point at the extraction host.
+    recognise `servers` entries that point at the extraction host. A live source also gives
+    what discovery and the route check noticed (`findings`) and `served_prefix`, the prefix
+    the server serves the spec's paths under when the spec does not say so.
     """
 
     content: bytes
@@ -29,6 +34,8 @@ class RawDocument:
     base_dir: Path | None = None
     syntax: str | None = None
     fetched_from: str | None = None
+    findings: tuple[Finding, ...] = ()
+    served_prefix: str | None = None
 
 
 class Source(Protocol):

@@ -20,9 +20,12 @@ from typing import IO
 from openapi_meta.cleanup import shielded, stop_process_group
 from openapi_meta.errors import SourceError
 from openapi_meta.sources import RawDocument
+from openapi_meta.sources.discovery import Options
 from openapi_meta.sources.http import make_client
+from openapi_meta.sources.preflight import Target, diagnose, group_listeners
 from openapi_meta.sources.progress import Progress
 from openapi_meta.sources.readiness import wait_for_spec
+from openapi_meta.sources.spec_disabled import command_words, spec_disabled
 
 # The command's server may listen on either loopback address ("localhost" is ::1 first for
 # Node 17+, for example); both are watched, and nothing else.
@@ -42,6 +45,8 @@ class CommandSource:
     env: tuple[tuple[str, str], ...] = ()
     startup_timeout: float = 300.0
     quiet: bool = False
+    route_check: bool = True
+    preset: str | None = None
 
     def fetch(self) -> RawDocument:
         if _port_answers(self.port):
@@ -60,6 +65,8 @@ class CommandSource:
                 # is set, so the `finally` below still stops the group.
                 with shielded():
                     process = self._start(log)
+                target = Target(self.port, in_container=False)
+                group = process.pid  # the command leads a session, and a process group, of its own
                 with progress:
                     found = wait_for_spec(
                         client,
@@ -68,6 +75,11 @@ class CommandSource:
                         timeout=self.startup_timeout,
                         spec_path=self.spec_path,
                         progress=progress,
+                        options=Options(route_check=self.route_check, preset=self.preset),
+                        preflight=lambda: diagnose(group_listeners(group), target),
+                        spec_disabled=spec_disabled(
+                            command_words(self.command), {**os.environ, **dict(self.env)}
+                        ),
                     )
             finally:
                 if process is not None:
@@ -76,9 +88,7 @@ class CommandSource:
         label = found.label(found.path)
         progress.note(f"using the spec at {found.label(found.url)}")
         origin = f"{self.command} (spec at {label})"
-        return RawDocument(
-            found.content, origin=origin, name=label, syntax=found.syntax, fetched_from=found.url
-        )
+        return found.raw_document(origin=origin, name=label)
 
     def _start(self, log: IO[bytes]) -> subprocess.Popen[bytes]:
         try:

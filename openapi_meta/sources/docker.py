@@ -34,9 +34,12 @@ from openapi_meta.cleanup import (
 )
 from openapi_meta.errors import SourceError, UsageError
 from openapi_meta.sources import RawDocument
+from openapi_meta.sources.discovery import Options
 from openapi_meta.sources.http import make_client
+from openapi_meta.sources.preflight import Target, container_preflight
 from openapi_meta.sources.progress import Progress
 from openapi_meta.sources.readiness import LOG_LINES, check_alive, wait_for_spec
+from openapi_meta.sources.spec_disabled import environment_of, spec_disabled
 
 HOST = "127.0.0.1"
 
@@ -69,6 +72,9 @@ class DockerSource:
     memory: str | None = None
     startup_timeout: float = 300.0
     quiet: bool = False
+    route_check: bool = True
+    preset: str | None = None
+    port_option: str = "--port"  # how the user set `port`, for the preflight's advice
 
     def fetch(self) -> RawDocument:
         client = _connect()
@@ -101,13 +107,7 @@ class DockerSource:
         label = found.label(found.path)
         progress.note(f"using the spec at {label} (container port {port})")
         origin = f"{name} ({image.id}, spec at {label})"
-        return RawDocument(
-            found.content,
-            origin=origin,
-            name=f"{name}: {label}",
-            syntax=found.syntax,
-            fetched_from=found.url,
-        )
+        return found.raw_document(origin=origin, name=f"{name}: {label}")
 
     def _image(self, client: Any, ref: str, progress: Progress) -> Any:
         if self.pull != "always":
@@ -178,6 +178,9 @@ class DockerSource:
         container = self._start(client, image, port, run_id, progress)
         watched = _Container(container, "the container")
         host_port = _host_port(container, port, watched)
+        attrs = container.attrs
+        argv = (attrs.get("Path") or "", *(attrs.get("Args") or ()))
+        env = environment_of((attrs.get("Config") or {}).get("Env") or [])
         with make_client(dict(self.headers), local=True) as http:
             return wait_for_spec(
                 http,
@@ -186,6 +189,9 @@ class DockerSource:
                 timeout=self.startup_timeout,
                 spec_path=self.spec_path,
                 progress=progress,
+                options=Options(route_check=self.route_check, preset=self.preset),
+                preflight=container_preflight(attrs, Target(port, self.port_option, argv=argv)),
+                spec_disabled=spec_disabled(argv, env),
             )
 
     def _start(self, client: Any, image: Any, port: int, run_id: str, progress: Progress) -> Any:

@@ -25,7 +25,7 @@ import shlex
 import tarfile
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -91,14 +91,11 @@ class FalSource:
                 cmd=plan.cmd,
                 entrypoint=plan.entrypoint,
                 **self.server,
+                port_option="exposed_port",
             )
             raw = source.fetch()
-        return RawDocument(
-            raw.content,
-            origin=f"fal {self.target} ({plan.mode})",
-            name=f"fal {self.target}: {raw.name}",
-            syntax=raw.syntax,
-            fetched_from=raw.fetched_from,
+        return replace(
+            raw, origin=f"fal {self.target} ({plan.mode})", name=f"fal {self.target}: {raw.name}"
         )
 
 

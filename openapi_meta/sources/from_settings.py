@@ -86,6 +86,10 @@ def make_source(settings: Settings) -> Source:
             **{**app.source_kwargs(), "app_dir": app_dir},
             **settings[PythonOptions].source_kwargs(),
         )
+    if kind == "preset":
+        from openapi_meta.sources.preset import PresetSource
+
+        return PresetSource(source.value)
     server = {
         **settings[ServerOptions].source_kwargs(),
         "headers": headers(settings[ServerOptions].headers),

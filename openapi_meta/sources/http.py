@@ -7,11 +7,14 @@ the connection: the server may still be starting) or `SourceError` (an answer we
 
 from __future__ import annotations
 
+import queue
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
 
+from openapi_meta.cleanup import start_background_thread
 from openapi_meta.errors import SourceError
 from openapi_meta.limits import MAX_DOCUMENT_BYTES
 
@@ -56,12 +59,33 @@ def get(
     limit: int = MAX_DOCUMENT_BYTES,
 ) -> Reply:
     """GET `url`, reading at most `limit` bytes, giving up at `deadline` (a monotonic time)."""
+    return request(client, url, accept=accept, deadline=deadline, limit=limit)
+
+
+def request(
+    client: httpx.Client,
+    url: str,
+    *,
+    method: str = "GET",
+    accept: str = SPEC_ACCEPT,
+    deadline: float | None = None,
+    limit: int = MAX_DOCUMENT_BYTES,
+    follow_redirects: bool = True,
+) -> Reply:
+    """`method` on `url` (TorchServe answers OPTIONS with its spec; the route check asks with
+    methods a path does not declare), read and translated as `get` describes."""
     timeout = httpx.Timeout(30.0, connect=CONNECT_TIMEOUT)
     if deadline is not None:
         left = max(deadline - time.monotonic(), 0.05)
         timeout = httpx.Timeout(left, connect=min(left, CONNECT_TIMEOUT))
     try:
-        with client.stream("GET", url, headers={"Accept": accept}, timeout=timeout) as response:
+        with client.stream(
+            method,
+            url,
+            headers={"Accept": accept},
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+        ) as response:
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
@@ -85,6 +109,47 @@ def get(
         raise SourceError(f"{url}: invalid URL ({exc})") from exc
     except httpx.HTTPError as exc:
         raise SourceError(f"{url}: request failed ({_reason(exc)})") from exc
+
+
+class RequestPool:
+    """Worker threads for concurrent requests, as daemon threads with SIGINT and SIGTERM
+    blocked (`start_background_thread`): Ctrl-C reaches the main thread while it waits, and
+    a request still hanging then never holds up the exit (an executor's threads would)."""
+
+    def __init__(self, workers: int, name: str) -> None:
+        self._jobs: queue.Queue[tuple[object, Callable[[], object]] | None] = queue.Queue()
+        self._results: queue.Queue[tuple[object, object, BaseException | None]] = queue.Queue()
+        self._workers = workers
+        for index in range(workers):
+            start_background_thread(self._work, f"{name}-{index}")
+
+    def submit(self, key: object, job: Callable[[], object]) -> None:
+        self._jobs.put((key, job))
+
+    def result(self, timeout: float) -> tuple[object, object, BaseException | None] | None:
+        """(key, value, error) of a finished job, or None after `timeout` seconds."""
+        try:
+            return self._results.get(timeout=max(timeout, 0))
+        except queue.Empty:
+            return None
+
+    def close(self) -> None:
+        """Let idle workers end; jobs still running end with their own timeouts."""
+        while True:
+            try:
+                self._jobs.get_nowait()
+            except queue.Empty:
+                break
+        for _ in range(self._workers):
+            self._jobs.put(None)
+
+    def _work(self) -> None:
+        while (item := self._jobs.get()) is not None:
+            key, job = item
+            try:
+                self._results.put((key, job(), None))
+            except Exception as exc:  # handed to the caller, which decides
+                self._results.put((key, None, exc))
 
 
 def _reason(exc: Exception) -> str:

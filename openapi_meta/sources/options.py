@@ -74,6 +74,14 @@ class ServerOptions(OptionGroup):
         Field(gt=0),
         Opt("Seconds to wait for the spec (default 300; --url: no waiting).", metavar="SECONDS"),
     ] = None
+    route_check: Annotated[
+        bool,
+        Opt("Ask the server whether the spec's paths exist (default: on).", off="no-route-check"),
+    ] = True
+    preset: Annotated[
+        Literal["comfyui", "ollama", "llamacpp", "oip-v2"] | None,
+        Opt("The spec of a server that publishes none (alone: the preset as it is)."),
+    ] = None
 
     _headers = field_validator("headers")(_pairs_checker(":", "'Name: value'"))
 
@@ -263,6 +271,10 @@ SOURCES: tuple[SourceKind, ...] = (
     ),
 )
 SOURCE_BY_NAME = {kind.name: kind for kind in SOURCES}
+
+# `--preset NAME` with no source: the preset as it is. Not a source option of its own (the
+# option belongs to the live servers), so it is kept out of SOURCES.
+PRESET = SourceKind("preset", "NAME", "A preset spec, written as it is.", (ServerOptions,))
 
 
 def source_groups() -> tuple[type[OptionGroup], ...]:

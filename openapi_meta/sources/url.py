@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from openapi_meta.sources import RawDocument
-from openapi_meta.sources.discovery import discover
+from openapi_meta.sources.discovery import Options, discover
 from openapi_meta.sources.http import Unreachable, make_client
 from openapi_meta.sources.progress import Progress
 from openapi_meta.sources.readiness import wait_for_spec
@@ -20,13 +20,16 @@ class UrlSource:
     headers: tuple[tuple[str, str], ...] = ()
     startup_timeout: float | None = None
     quiet: bool = False
+    route_check: bool = True
+    preset: str | None = None
 
     def fetch(self) -> RawDocument:
         progress = Progress(quiet=self.quiet)
+        options = Options(route_check=self.route_check, preset=self.preset)
         with make_client(dict(self.headers), local=False) as client, progress:
             if self.startup_timeout is None:
                 try:
-                    found = discover(client, self.url, spec_path=self.spec_path)
+                    found = discover(client, self.url, spec_path=self.spec_path, options=options)
                 except Unreachable as exc:
                     exc.hint = "is the server running? --startup-timeout makes openapi-meta wait"
                     raise
@@ -38,9 +41,8 @@ class UrlSource:
                     timeout=self.startup_timeout,
                     spec_path=self.spec_path,
                     progress=progress,
+                    options=options,
                 )
         label = found.label(found.url)
         progress.note(f"using the spec at {label}")
-        return RawDocument(
-            found.content, origin=label, name=label, syntax=found.syntax, fetched_from=found.url
-        )
+        return found.raw_document(origin=label, name=label)

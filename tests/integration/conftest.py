@@ -13,14 +13,18 @@ from docker.errors import DockerException, ImageNotFound
 
 from tests.integration.images import (
     ALL_IMAGES,
+    FRAMEWORKS,
+    FRAMEWORKS_DIR,
     PYBASE,
     SERVERS_DIR,
     SETUP_COMMAND,
     UNAVAILABLE_MARKER,
+    framework_image,
+    framework_site,
     tool_containers,
 )
 
-__all__ = ["docker_testbed", "tool_containers"]
+__all__ = ["docker_testbed", "framework_testbed", "tool_containers"]
 
 HASH_LABEL = "org.openapi-meta.testbed.hash"
 
@@ -95,3 +99,22 @@ def docker_testbed() -> Iterator[docker.DockerClient]:
         yield client
     finally:
         client.close()
+
+
+@pytest.fixture(scope="session")
+def framework_testbed(docker_testbed: docker.DockerClient) -> docker.DockerClient:
+    """The engine, with every framework fixture image present and current: its label hashes
+    its folder and the ID of its site image, as testbed.sh's framework_hash does."""
+    stale = []
+    for name in FRAMEWORKS:
+        try:
+            site_id = docker_testbed.images.get(framework_site(name)).id
+            label = docker_testbed.images.get(framework_image(name)).labels.get(HASH_LABEL)
+        except ImageNotFound:
+            stale.append(framework_image(name))
+            continue
+        if label != folder_hash(FRAMEWORKS_DIR / name, site_id):
+            stale.append(framework_image(name))
+    if stale:
+        _unusable(f"framework images missing or stale: {', '.join(stale)}; run `{SETUP_COMMAND}`")
+    return docker_testbed

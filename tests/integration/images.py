@@ -27,6 +27,7 @@ EXITS = "openapi-meta-test/exits:latest"
 NO_SPEC = "openapi-meta-test/no-spec:latest"
 HANGING_SPEC = "openapi-meta-test/hanging-spec:latest"
 TWO_PORTS = "openapi-meta-test/two-ports:latest"
+COMFYUI_STANDIN = "openapi-meta-test/comfyui-standin:latest"
 
 FIXTURE_IMAGES = (
     FASTAPI,
@@ -37,6 +38,7 @@ FIXTURE_IMAGES = (
     NO_SPEC,
     HANGING_SPEC,
     TWO_PORTS,
+    COMFYUI_STANDIN,
 )
 ALL_IMAGES = (BASE, PYBASE, *FIXTURE_IMAGES)
 
@@ -52,6 +54,20 @@ SPEC_PATHS = {
 # Host-runnable servers for --command / --url tests: `python <file> --port N`.
 FASTAPI_APP = SERVERS_DIR / "fastapi" / "app.py"
 DOCS_ONLY_APP = SERVERS_DIR / "docs-only" / "app.py"
+
+# Framework fixtures (fixtures/servers/frameworks/<name>/), each on a site image of its own
+# packages: openapi-meta-test/<name>:latest on openapi-meta-test/<name>-site:bookworm.
+FRAMEWORKS_DIR = SERVERS_DIR / "frameworks"
+FRAMEWORKS = tuple(sorted(p.name for p in FRAMEWORKS_DIR.iterdir() if (p / "Dockerfile").is_file()))
+
+
+def framework_image(name: str) -> str:
+    return f"openapi-meta-test/{name}:latest"
+
+
+def framework_site(name: str) -> str:
+    return f"openapi-meta-test/{name}-site:bookworm"
+
 
 # The label openapi-meta puts on every container it starts; tests count containers by it.
 RUN_LABEL = "org.openapi-meta.run"
