@@ -340,11 +340,13 @@ def cleanup(keep_images: bool) -> int:
     """Remove containers (and build images) that a killed openapi-meta run left behind.
 
     Every container openapi-meta starts carries the label org.openapi-meta.run; run this
-    when no other openapi-meta run is in progress.
+    when no other openapi-meta run is in progress. It cleans the engine extract would use
+    (DOCKER_HOST, else the docker context, else the local socket).
     """
     from openapi_meta.cleanup import cleanup_leftovers
 
     report = cleanup_leftovers(images=not keep_images)
+    _say(f"engine: {report.engine}")
     for container in report.containers:
         _say(f"removed container {container}")
     for image in report.images:
