@@ -141,4 +141,5 @@ def make_source(settings: Settings) -> Source:
         memory=settings.memory,
         startup_timeout=timeout,
         quiet=settings.quiet,
+        verbose=settings.verbose,
     )

@@ -169,7 +169,11 @@ static void fetch(const char *port_text, const char *seconds_text, const char *r
         parse_number(seconds_text, &seconds) != 0 || seconds < 1)
         fail(2, "usage: om-fetch PORT SECONDS REQUEST");
     long fd = connect_loopback(AF_INET, (unsigned short)port, seconds);
-    if (fd == -ECONNREFUSED) fd = connect_loopback(AF_INET6, (unsigned short)port, seconds);
+    if (fd == -ECONNREFUSED) {
+        /* Only a server on [::1] counts: a namespace without IPv6 says refused, not why. */
+        long v6 = connect_loopback(AF_INET6, (unsigned short)port, seconds);
+        if (v6 >= 0) fd = v6;
+    }
     if (fd == -ECONNREFUSED) fail(3, "connection refused");
     if (fd == -EAGAIN) fail(5, "timed out connecting");
     if (fd < 0) fail(4, "cannot connect");
