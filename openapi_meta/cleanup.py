@@ -69,16 +69,25 @@ def shielded() -> Iterator[None]:
             signal.raise_signal(received[0])
 
 
-def start_background_thread(target: Callable[[], object], name: str) -> threading.Thread:
-    """Start a daemon thread with SIGINT and SIGTERM blocked, which it keeps: the kernel then
-    hands those signals to the main thread, the only one that can cut its own blocking wait
-    short (a signal that lands in another thread leaves the main thread sleeping on)."""
-    thread = threading.Thread(target=target, name=name, daemon=True)
+@contextlib.contextmanager
+def signals_blocked() -> Iterator[None]:
+    """SIGINT and SIGTERM blocked in this thread during the block, and so in every thread
+    started in it, which keeps them blocked: the kernel then hands those signals to the main
+    thread, the only one that can cut its own blocking wait short (a signal that lands in
+    another thread leaves the main thread sleeping on). A signal that comes during the block
+    is delivered when it ends."""
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
     try:
-        thread.start()
+        yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def start_background_thread(target: Callable[[], object], name: str) -> threading.Thread:
+    """Start a daemon thread that never takes SIGINT or SIGTERM (see `signals_blocked`)."""
+    thread = threading.Thread(target=target, name=name, daemon=True)
+    with signals_blocked():
+        thread.start()
     return thread
 
 

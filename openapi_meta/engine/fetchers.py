@@ -53,8 +53,12 @@ class Fetcher:
 
 
 # Any Python 3 (old images have 3.6): no walrus, and socket.timeout is not TimeoutError there.
+# Exit codes as om-fetch's: 3 refused, 4 other socket error, 5 timed out.
 _PYTHON = """\
 import os, socket, sys
+def fail(code, why):
+    sys.stderr.write(why + "\\n")
+    sys.exit(code)
 port, seconds, request = int(sys.argv[1]), float(sys.argv[2]), os.fsencode(sys.argv[3])
 first = None
 for host in ("127.0.0.1", "::1"):
@@ -64,7 +68,9 @@ for host in ("127.0.0.1", "::1"):
     except OSError as error:
         first = first or error
 else:
-    sys.exit("connection refused" if isinstance(first, ConnectionRefusedError) else str(first))
+    if isinstance(first, ConnectionRefusedError):
+        fail(3, "connection refused")
+    fail(5 if isinstance(first, socket.timeout) else 4, str(first))
 try:
     connection.sendall(request)
     while True:
@@ -73,9 +79,9 @@ try:
             break
         sys.stdout.buffer.write(data)
 except socket.timeout:
-    sys.exit("timed out")
+    fail(5, "timed out")
 except OSError as error:
-    sys.exit(str(error))
+    fail(4, str(error))
 """
 
 PYTHON3 = Fetcher(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from openapi_meta.cleanup import signals_blocked
 from openapi_meta.errors import SourceError
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
@@ -122,7 +123,12 @@ def connect_engine(environ: Mapping[str, str] | None = None) -> Engine:
     address = resolve_address(environ)
     where = f"{address.url} ({address.origin})"
     try:
-        client = docker.DockerClient(base_url=address.url, tls=address.tls, use_ssh_client=False)
+        # ssh:// starts paramiko's transport thread: it must not take Ctrl-C from us.
+        ssh = address.scheme == "ssh"
+        with signals_blocked() if ssh else contextlib.nullcontext():
+            client = docker.DockerClient(
+                base_url=address.url, tls=address.tls, use_ssh_client=False
+            )
     except docker.errors.DockerException as exc:
         hint = SSH_EXTRA_HINT if "paramiko" in str(exc) else None
         raise SourceError(f"cannot use the Docker engine at {where}: {exc}", hint=hint) from exc

@@ -50,9 +50,12 @@ def forward_exchange(engine: Engine) -> Callable[[Exchange], bytes]:
         except Exception as exc:  # paramiko.ChannelException: "Connect failed", refused
             raise Unanswered(f"127.0.0.1:{request.port} on {host}: {exc}") from exc
         try:
-            return _send(channel, request)
+            answer = _send(channel, request)
         finally:
             channel.close()
+        if not answer:  # docker-proxy takes the connection even when the container refuses it
+            raise Unanswered(f"127.0.0.1:{request.port} on {host}: closed without an answer")
+        return answer
 
     return exchange
 
