@@ -13,11 +13,15 @@ For the FastAPI fixture image (`openapi-meta-test/fastapi:latest`, made by
 The runs alternate (bare, openapi-meta, file) so drift in the engine hits all alike; medians
 are printed with the difference and ratio. Target (issue 4): openapi-meta adds at most 0.5 s
 to the bare loop. Usage: `.venv/bin/python scripts/bench_extract.py [--repeat N] [--image I]`.
+
+With `--engines`: the same extraction through each route to the test bed's second engine
+(exec, helper container, SSH forward), as ratios against the local engine in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -54,8 +58,8 @@ def bare_loop(image: str, spec_out: Path) -> float:
     return time.perf_counter() - started
 
 
-def openapi_meta(*args: str) -> float:
-    """One `openapi-meta extract` in a fresh process; seconds."""
+def openapi_meta(*args: str, env: dict[str, str] | None = None) -> float:
+    """One `openapi-meta extract` in a fresh process (with `env` added); seconds."""
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         done = subprocess.run(
@@ -63,6 +67,7 @@ def openapi_meta(*args: str) -> float:
             capture_output=True,
             text=True,
             timeout=TIMEOUT_SECONDS,
+            env={**os.environ, **(env or {})},
         )
         elapsed = time.perf_counter() - started
     if done.returncode != 0:
@@ -77,12 +82,57 @@ def _run(command: list[str]) -> str:
     return done.stdout
 
 
+# The test bed's second engine (scripts/testbed.sh): a dockerd in its own network namespace,
+# by its unix socket and as ssh:// through an sshd there.
+ENGINE2 = "/run/openapi-meta-engine2"
+ENGINE_ROUTES = {
+    "local engine, published port": {},
+    "namespaced engine, exec": {
+        "DOCKER_HOST": f"unix://{ENGINE2}/docker.sock",
+        "OPENAPI_META_ROUTES": "exec",
+    },
+    "namespaced engine, helper container": {
+        "DOCKER_HOST": f"unix://{ENGINE2}/docker.sock",
+        "OPENAPI_META_ROUTES": "helper",
+    },
+    "ssh:// engine, SSH forward": {
+        "DOCKER_HOST": "ssh://openapi-meta-engine2",
+        "HOME": f"{ENGINE2}/ssh/home",
+        "OPENAPI_META_ROUTES": "tunnel",
+    },
+}
+
+
+def engine_figures(image: str, repeat: int) -> None:
+    """`extract --image` through each route to the second engine, as ratios against the
+    local engine in the same run (alternating, after one warm-up each: the first helper
+    run imports the helper image on the engine, later ones reuse it)."""
+    times: dict[str, list[float]] = {name: [] for name in ENGINE_ROUTES}
+    for env in ENGINE_ROUTES.values():
+        openapi_meta("--image", image, env=env)
+    for _ in range(repeat):
+        for name, env in ENGINE_ROUTES.items():
+            times[name].append(openapi_meta("--image", image, env=env))
+    local = statistics.median(times["local engine, published port"])
+    print(f"image: {image}, {repeat} runs each (alternating), medians, ratio to the local engine:")
+    for name, values in times.items():
+        median = statistics.median(values)
+        spread = f"min {min(values):.3f}, max {max(values):.3f}"
+        print(f"  {name:38} {median:7.3f} s  x{median / local:5.2f}  ({spread})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--image", default=IMAGE)
+    parser.add_argument(
+        "--engines", action="store_true", help="Compare the routes to the test bed's second engine."
+    )
     args = parser.parse_args()
     _run(["docker", "image", "inspect", args.image])  # fail early, with docker's message
+    if args.engines:
+        engine_figures(args.image, args.repeat)
+        return
 
     times: dict[str, list[float]] = {"bare": [], "openapi-meta": [], "file": []}
     with tempfile.TemporaryDirectory() as tmp:
