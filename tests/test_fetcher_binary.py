@@ -6,7 +6,7 @@ natively for this machine's architecture, under qemu-user for the other when it 
 
 from __future__ import annotations
 
-import http.server
+import json
 import platform
 import shutil
 import socket
@@ -19,11 +19,12 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 from tests.processes import free_port
+from tests.spec_server import SPEC, spec_server
 
 FETCHER_DIR = PROJECT_ROOT / "openapi_meta" / "engine" / "fetcher"
 NATIVE = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine())
 QEMU = {"amd64": "qemu-x86_64-static", "arm64": "qemu-aarch64-static"}
-REQUEST = "GET /spec.json HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+REQUEST = "GET /openapi.json HTTP/1.0\r\nHost: 127.0.0.1\r\nX-Token: t2\r\n\r\n"
 
 
 def runner(arch: str) -> list[str]:
@@ -37,26 +38,10 @@ def runner(arch: str) -> list[str]:
     return [qemu, binary]
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = b'{"openapi": "3.0.3"}' if self.path == "/spec.json" else b"no"
-        self.send_response(200 if self.path == "/spec.json" else 404)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def server_port() -> Iterator[int]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with spec_server() as port:
+        yield port
 
 
 ARCHES = pytest.mark.parametrize("arch", ["amd64", "arm64"])
@@ -68,8 +53,9 @@ def test_it_sends_the_request_and_copies_the_answer(arch: str, server_port: int)
         [*runner(arch), str(server_port), "5", REQUEST], capture_output=True, timeout=30
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(b"HTTP/1.0 200 ")
-    assert done.stdout.endswith(b'\r\n\r\n{"openapi": "3.0.3"}')
+    head, _, body = done.stdout.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.0 200 ")
+    assert json.loads(body) == {**SPEC, "x-token": "t2"}
 
 
 @ARCHES

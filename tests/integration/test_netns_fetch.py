@@ -7,11 +7,8 @@ wget make their requests themselves, so they run here on the host against a real
 
 from __future__ import annotations
 
-import http.server
-import json
 import shutil
 import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -28,6 +25,7 @@ from openapi_meta.engine.rawhttp import AnswerTimedOut, ExchangeTransport, Unans
 from openapi_meta.engine.resolve import Engine, connect_engine
 from tests.integration.images import BUSYBOX as BUSYBOX_IMAGE
 from tests.integration.images import FASTAPI, HANGING_SPEC, STATIC_SERVER, TESTBED_LABEL
+from tests.spec_server import SPEC, spec_server
 
 pytestmark = pytest.mark.slow
 
@@ -178,29 +176,10 @@ def test_a_server_that_never_answers_times_out_within_the_request_s_limit(
     assert time.monotonic() - started < 10
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path != "/openapi.json":
-            self.send_error(404)
-            return
-        body = json.dumps({"openapi": "3.0.3", "seen": self.headers.get("X-Token")}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def host_server() -> Iterator[int]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with spec_server() as port:
+        yield port
 
 
 @pytest.mark.parametrize("fetcher", [CURL, WGET], ids=["curl", "wget"])
@@ -218,5 +197,5 @@ def test_curl_and_wget_commands_give_the_answer_back(fetcher: Fetcher, host_serv
         reply = client.get(f"http://127.0.0.1:{host_server}/openapi.json")
         assert reply.status_code == 200
         assert reply.headers["content-type"] == "application/json"
-        assert reply.json() == {"openapi": "3.0.3", "seen": "t1"}
+        assert reply.json() == {**SPEC, "x-token": "t1"}
         assert client.get(f"http://127.0.0.1:{host_server}/missing").status_code == 404
