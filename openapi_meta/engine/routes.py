@@ -67,22 +67,19 @@ class NamespaceRoute:
         self.client = make_client(
             dict(headers), local=True, transport=ExchangeTransport(self._fetch)
         )
-        self._how = "a fetch inside the container's network namespace"
-
-    @property
-    def name(self) -> str:
-        return self._how
+        # What the route turned out to be, once the first request has probed the image.
+        self.name = "a fetch inside the container's network namespace"
 
     def _fetch(self, exchange: Exchange) -> bytes:
         fetcher = self.netns.image_fetcher() if self.exec_ok else None
         if fetcher is not None:
-            self._how = f"exec of {fetcher.name} in the container"
+            self.name = f"exec of {fetcher.name} in the container"
             return self.netns.exchange(exchange, helper=False)
         if self.helper_ok:
-            self._how = "a helper container in the container's network namespace"
+            self.name = "a helper container in the container's network namespace"
             return self.netns.exchange(exchange, helper=True)
         names = ", ".join(f.name for f in self.netns.fetchers)
-        self._how = "exec in the container"
+        self.name = "exec in the container"
         raise RouteUnusable(f"the image has none of {names}, and helper containers are not allowed")
 
 
