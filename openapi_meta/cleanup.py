@@ -30,6 +30,9 @@ LABEL = "org.openapi-meta.run"
 # running runs alone and a test can find the containers of the process it started.
 PID_LABEL = "org.openapi-meta.pid"
 BUILD_REPOSITORY = "openapi-meta-build"
+# The image helper containers run (engine.netns), and the label that marks them as helpers.
+HELPER_REPOSITORY = "openapi-meta-helper"
+ROLE_LABEL = "org.openapi-meta.role"
 TERM_GRACE = 5.0
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
@@ -66,16 +69,25 @@ def shielded() -> Iterator[None]:
             signal.raise_signal(received[0])
 
 
-def start_background_thread(target: Callable[[], object], name: str) -> threading.Thread:
-    """Start a daemon thread with SIGINT and SIGTERM blocked, which it keeps: the kernel then
-    hands those signals to the main thread, the only one that can cut its own blocking wait
-    short (a signal that lands in another thread leaves the main thread sleeping on)."""
-    thread = threading.Thread(target=target, name=name, daemon=True)
+@contextlib.contextmanager
+def signals_blocked() -> Iterator[None]:
+    """SIGINT and SIGTERM blocked in this thread during the block, and so in every thread
+    started in it, which keeps them blocked: the kernel then hands those signals to the main
+    thread, the only one that can cut its own blocking wait short (a signal that lands in
+    another thread leaves the main thread sleeping on). A signal that comes during the block
+    is delivered when it ends."""
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
     try:
-        thread.start()
+        yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def start_background_thread(target: Callable[[], object], name: str) -> threading.Thread:
+    """Start a daemon thread that never takes SIGINT or SIGTERM (see `signals_blocked`)."""
+    thread = threading.Thread(target=target, name=name, daemon=True)
+    with signals_blocked():
+        thread.start()
     return thread
 
 
@@ -127,7 +139,7 @@ def remove_run_containers(client: Any, run_id: str, *, wait: float = 10.0) -> li
             return removed
         if all(c.short_id in removed for c in containers):
             time.sleep(0.05)  # the engine is still removing them
-        for container in containers:
+        for container in _helpers_first(containers):
             with contextlib.suppress(docker.errors.NotFound):
                 try:
                     container.remove(force=True, v=True)
@@ -138,8 +150,17 @@ def remove_run_containers(client: Any, run_id: str, *, wait: float = 10.0) -> li
                     removed.append(container.short_id)
 
 
+def _helpers_first(containers: list[Any]) -> list[Any]:
+    """Helper containers before the containers whose network namespace they joined (Podman
+    refuses to remove a container another one depends on)."""
+    return sorted(
+        containers, key=lambda c: (c.attrs.get("Labels") or {}).get(ROLE_LABEL) != "helper"
+    )
+
+
 @dataclass
 class CleanupReport:
+    engine: str = ""
     containers: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -163,15 +184,19 @@ def _owner_running(owner: str) -> bool:
 
 
 def cleanup_leftovers(*, images: bool = True) -> CleanupReport:
-    """Remove every container a dead openapi-meta run left (and its build images, with
-    `images`); containers of runs still in progress on this host are left alone."""
-    import docker
+    """Remove every container a dead openapi-meta run left (and its build images and the
+    helper image, with `images`) on the engine the docker CLI would use (DOCKER_HOST, the
+    docker context, ...); containers of runs still in progress on this host are left alone."""
     import docker.errors
 
-    report = CleanupReport()
+    from openapi_meta.engine.resolve import connect_engine
+
+    engine = connect_engine()
+    report = CleanupReport(engine=engine.describe())
+    client = engine.client
     try:
-        client = docker.from_env()
-        for container in client.containers.list(all=True, filters={"label": LABEL}, sparse=True):
+        listed = client.containers.list(all=True, filters={"label": LABEL}, sparse=True)
+        for container in _helpers_first(listed):
             if _owner_running((container.attrs.get("Labels") or {}).get(PID_LABEL, "")):
                 report.skipped.append(container.short_id)
                 continue
@@ -180,12 +205,15 @@ def cleanup_leftovers(*, images: bool = True) -> CleanupReport:
                 run = (container.attrs.get("Labels") or {}).get(LABEL)
                 report.containers.append(f"{container.short_id} (run {run})")
         if images:
-            for image in client.images.list(name=BUILD_REPOSITORY):
-                for tag in image.tags:
-                    if tag.startswith(f"{BUILD_REPOSITORY}:"):
-                        with contextlib.suppress(docker.errors.NotFound):
-                            client.images.remove(tag)
-                            report.images.append(tag)
+            for repository in (BUILD_REPOSITORY, HELPER_REPOSITORY):
+                for image in client.images.list(name=repository):
+                    for tag in image.tags:
+                        if tag.startswith(f"{repository}:"):
+                            with contextlib.suppress(docker.errors.NotFound):
+                                client.images.remove(tag)
+                                report.images.append(tag)
     except docker.errors.DockerException as exc:
         raise SourceError(f"cannot clean up: the Docker engine did not answer ({exc})") from exc
+    finally:
+        engine.close()
     return report

@@ -299,12 +299,14 @@ def cleanup(keep_images: bool, quiet: bool, debug: bool) -> int:
     """Remove containers (and build images) that a killed openapi-meta run left behind.
 
     Every container openapi-meta starts carries the label org.openapi-meta.run; run this
-    when no other openapi-meta run is in progress.
+    when no other openapi-meta run is in progress. It cleans the engine extract would use
+    (DOCKER_HOST, else the docker context, else the local socket).
     """
     from openapi_meta.cleanup import cleanup_leftovers
 
     report = cleanup_leftovers(images=not keep_images)
-    lines = [f"removed container {c}" for c in report.containers]
+    lines = [f"engine: {report.engine}"]
+    lines += [f"removed container {c}" for c in report.containers]
     lines += [f"removed image {i}" for i in report.images]
     if report.skipped:
         lines.append(f"left {plural(len(report.skipped), 'container')} of runs still in progress")

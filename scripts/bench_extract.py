@@ -22,11 +22,15 @@ image in the same run (the bare loop is told the spec's path; openapi-meta finds
 - discovery on every framework fixture (fixtures/servers/frameworks/), time to the spec;
 - the route check on a 50-path FastAPI app: extract with and without --no-route-check, the
   difference being the check's cost (target: at most 0.5 s).
+
+With `--engines`: the same extraction through each route to the test bed's second engine
+(exec, helper container, SSH forward), as ratios against the local engine in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import statistics
 import subprocess
@@ -75,8 +79,8 @@ def bare_loop(
     return time.perf_counter() - started
 
 
-def openapi_meta(*args: str, expect: int = 0) -> float:
-    """One `openapi-meta extract` in a fresh process; seconds."""
+def openapi_meta(*args: str, expect: int = 0, env: dict[str, str] | None = None) -> float:
+    """One `openapi-meta extract` in a fresh process (with `env` added); seconds."""
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         done = subprocess.run(
@@ -84,6 +88,7 @@ def openapi_meta(*args: str, expect: int = 0) -> float:
             capture_output=True,
             text=True,
             timeout=TIMEOUT_SECONDS,
+            env={**os.environ, **(env or {})},
         )
         elapsed = time.perf_counter() - started
     if done.returncode != expect:
@@ -171,16 +176,61 @@ def live(repeat: int) -> None:
         )
 
 
+# The test bed's second engine (scripts/testbed.sh): a dockerd in its own network namespace,
+# by its unix socket and as ssh:// through an sshd there.
+ENGINE2 = "/run/openapi-meta-engine2"
+ENGINE_ROUTES = {
+    "local engine, published port": {},
+    "namespaced engine, exec": {
+        "DOCKER_HOST": f"unix://{ENGINE2}/docker.sock",
+        "OPENAPI_META_ROUTES": "exec",
+    },
+    "namespaced engine, helper container": {
+        "DOCKER_HOST": f"unix://{ENGINE2}/docker.sock",
+        "OPENAPI_META_ROUTES": "helper",
+    },
+    "ssh:// engine, SSH forward": {
+        "DOCKER_HOST": "ssh://openapi-meta-engine2",
+        "HOME": f"{ENGINE2}/ssh/home",
+        "OPENAPI_META_ROUTES": "tunnel",
+    },
+}
+
+
+def engine_figures(image: str, repeat: int) -> None:
+    """`extract --image` through each route to the second engine, as ratios against the
+    local engine in the same run (alternating, after one warm-up each: the first helper
+    run imports the helper image on the engine, later ones reuse it)."""
+    times: dict[str, list[float]] = {name: [] for name in ENGINE_ROUTES}
+    for env in ENGINE_ROUTES.values():
+        openapi_meta("--image", image, env=env)
+    for _ in range(repeat):
+        for name, env in ENGINE_ROUTES.items():
+            times[name].append(openapi_meta("--image", image, env=env))
+    local = statistics.median(times["local engine, published port"])
+    print(f"image: {image}, {repeat} runs each (alternating), medians, ratio to the local engine:")
+    for name, values in times.items():
+        median = statistics.median(values)
+        spread = f"min {min(values):.3f}, max {max(values):.3f}"
+        print(f"  {name:38} {median:7.3f} s  x{median / local:5.2f}  ({spread})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--image", default=IMAGE)
     parser.add_argument("--live", action="store_true", help="issue 9's discovery figures")
+    parser.add_argument(
+        "--engines", action="store_true", help="Compare the routes to the test bed's second engine."
+    )
     args = parser.parse_args()
     if args.live:
         live(args.repeat)
         return
     _run(["docker", "image", "inspect", args.image])  # fail early, with docker's message
+    if args.engines:
+        engine_figures(args.image, args.repeat)
+        return
 
     times: dict[str, list[float]] = {"bare": [], "openapi-meta": [], "file": []}
     with tempfile.TemporaryDirectory() as tmp:

@@ -12,7 +12,13 @@
 #      folder's content hash (an image label) changes;
 #   4b. openapi-meta-test/<name>:latest for every fixtures/servers/frameworks/<name>/, each on a
 #      site image of its own packages (pip --target or npm ci on the host, cached by inputs);
-#   5. a smoke run: publish a port on 127.0.0.1 and get an answer through it.
+#   5. openapi-meta-test/static-server (a static binary alone in its image) and
+#      openapi-meta-test/busybox, made with `docker import` (no Dockerfile can build them here);
+#   6. a smoke run: publish a port on 127.0.0.1 and get an answer through it;
+#   7. the second engine: a dockerd in the network namespace openapi-meta-engine2, its socket
+#      /run/openapi-meta-engine2/docker.sock, the images its tests run, and an sshd there for
+#      ssh:// (ssh config in /run/openapi-meta-engine2/ssh/home/.ssh). `testbed.sh stop-engine2`
+#      stops it and removes the namespace.
 # When no engine can be had: exit 1 under CI=true, else explain, write
 # .cache/testbed/unavailable and exit 0 so the Docker tests skip with that reason.
 #
@@ -28,6 +34,16 @@ PYBASE_IMAGE=openapi-meta-test/pybase:bookworm
 HASH_LABEL=org.openapi-meta.testbed.hash
 UNAVAILABLE="$CACHE/unavailable"
 SMOKE_IMAGE=openapi-meta-test/no-spec:latest
+STATIC_IMAGE=openapi-meta-test/static-server:latest
+BUSYBOX_IMAGE=openapi-meta-test/busybox:latest
+# The second engine (tests/integration/images.py names the same paths).
+ENGINE2_NS=openapi-meta-engine2
+ENGINE2_RUN=/run/openapi-meta-engine2
+ENGINE2_SOCKET=$ENGINE2_RUN/docker.sock
+ENGINE2_DATA=/var/lib/openapi-meta-engine2
+ENGINE2_UNAVAILABLE="$CACHE/engine2-unavailable"
+ENGINE2_IMAGES=(openapi-meta-test/fastapi:latest openapi-meta-test/exits:latest
+    openapi-meta-test/hanging-spec:latest openapi-meta-test/slow-start:latest "$STATIC_IMAGE")
 # The legacy builder needs no buildx plugin and handles these tiny builds just as fast.
 export DOCKER_BUILDKIT=0
 export DEBIAN_FRONTEND=noninteractive
@@ -64,11 +80,15 @@ apt_install() {
 
 engine_answers() { docker info >/dev/null 2>&1; }
 
-# The PID of a running process named $1; a zombie (state Z) does not count.
+# Whether process $1 runs; a zombie (state Z) does not count.
+pid_alive() { [[ -n "$1" && -e "/proc/$1/stat" && "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]]; }
+
+# The PID of a running process named $1 in our network namespace (the second engine's
+# dockerd, in a namespace of its own, is not the main one).
 live_pid() {
     local pid
     for pid in $(pgrep -x "$1"); do
-        if [[ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]]; then
+        if pid_alive "$pid" && [[ "$(readlink "/proc/$pid/ns/net")" == "$(readlink /proc/self/ns/net)" ]]; then
             echo "$pid"
             return 0
         fi
@@ -424,7 +444,200 @@ smoke_run() {
     log "smoke: 127.0.0.1:$port -> container 8000 answered"
 }
 
+# ---- Images no Dockerfile can build here -------------------------------------------------
+
+# openapi-meta-test/static-server: fixtures/static-server/server.c built static with the host's
+# gcc and `docker import`ed alone: no shell, no interpreter, no fetcher in the image.
+ensure_static_server() {
+    local src="$ROOT/fixtures/static-server" hash rootfs
+    command -v gcc >/dev/null || apt_install gcc libc6-dev
+    hash=$( (cat "$src/server.c" "$src/openapi.json"; gcc --version | head -n 1) | sha256sum | cut -c1-16)
+    if [[ "$(image_label "$STATIC_IMAGE")" == "$hash" ]]; then
+        log "static: $STATIC_IMAGE is current"
+        return
+    fi
+    log "static: gcc -static fixtures/static-server/server.c, docker import $STATIC_IMAGE"
+    rootfs=$(mktemp -d "$CACHE/static.XXXXXX")
+    # -I: .incbin finds openapi.json next to the source.
+    gcc -static -O2 -Wall -I "$src" -o "$rootfs/server" "$src/server.c" || die "gcc failed"
+    tar -C "$rootfs" -c server | docker import --change 'ENTRYPOINT ["/server"]' \
+        --change 'EXPOSE 8000' --change "LABEL $HASH_LABEL=$hash" - "$STATIC_IMAGE" >/dev/null
+    rm -rf "$rootfs"
+}
+
+# openapi-meta-test/busybox: Debian's static busybox with its applets linked in /bin, like
+# the public busybox image (a shell, nc and wget, no python3, no curl, no bash).
+ensure_busybox() {
+    [[ -x /bin/busybox ]] || apt_install busybox-static
+    local hash rootfs
+    hash=$(sha256sum /bin/busybox | cut -c1-16)
+    if [[ "$(image_label "$BUSYBOX_IMAGE")" == "$hash" ]]; then
+        log "busybox: $BUSYBOX_IMAGE is current"
+        return
+    fi
+    log "busybox: docker import $BUSYBOX_IMAGE"
+    rootfs=$(mktemp -d "$CACHE/busybox.XXXXXX")
+    mkdir -p "$rootfs/bin" "$rootfs/tmp"
+    cp /bin/busybox "$rootfs/bin/busybox"
+    local applet
+    for applet in $(/bin/busybox --list); do
+        [[ "$applet" == busybox ]] || ln -s busybox "$rootfs/bin/$applet"
+    done
+    tar -C "$rootfs" -c . | docker import --change 'CMD ["sh"]' \
+        --change 'ENV PATH=/bin' --change "LABEL $HASH_LABEL=$hash" - "$BUSYBOX_IMAGE" >/dev/null
+    rm -rf "$rootfs"
+}
+
+# ---- The second engine: a dockerd in its own network namespace --------------------------
+# "Remote in the way that matters": reached through a unix socket, its published ports are on
+# the namespace's 127.0.0.1, not ours. `nsenter --net` rather than `ip netns exec`, which
+# remounts /sys and hides the cgroup mounts dockerd needs. Its own data and exec roots,
+# pidfile, socket and config file: the main engine is never touched. Images come over with
+# docker save | docker load. An sshd in the namespace (inetd mode, started per connection by
+# an ssh ProxyCommand: no port, no address) serves the ssh:// tests.
+
+engine2() { docker -H "unix://$ENGINE2_SOCKET" "$@"; }
+engine2_answers() { engine2 info >/dev/null 2>&1; }
+
+# No second engine: a failure under CI, a reasoned skip of its tests elsewhere.
+engine2_unavailable() {
+    if [[ "${CI:-}" == "true" ]]; then
+        die "no second engine: $1 (CI=true: its tests must run)"
+    fi
+    printf '%s\n' "$1" >"$ENGINE2_UNAVAILABLE"
+    log "no second engine: $1; its tests will skip"
+}
+
+ensure_engine2() {
+    if [[ $EUID -ne 0 ]]; then
+        engine2_unavailable "not root: cannot make a network namespace"
+        return 1
+    fi
+    if [[ ! -e "/run/netns/$ENGINE2_NS" ]]; then
+        log "engine2: ip netns add $ENGINE2_NS"
+        ip netns add "$ENGINE2_NS" || {
+            engine2_unavailable "ip netns add failed"
+            return 1
+        }
+    fi
+    ip -n "$ENGINE2_NS" link set lo up
+    if engine2_answers; then
+        log "engine2: answering"
+        return 0
+    fi
+    mkdir -p "$ENGINE2_RUN" "$ENGINE2_DATA"
+    if ! pid_alive "$(cat "$ENGINE2_RUN/dockerd.pid" 2>/dev/null)"; then
+        rm -f "$ENGINE2_RUN/dockerd.pid" "$ENGINE2_SOCKET"
+        echo '{}' >"$ENGINE2_RUN/daemon.json"
+        log "engine2: starting dockerd in $ENGINE2_NS (log: ${CACHE#"$ROOT"/}/engine2-dockerd.log)"
+        setsid nohup nsenter --net="/run/netns/$ENGINE2_NS" dockerd \
+            --config-file "$ENGINE2_RUN/daemon.json" --data-root "$ENGINE2_DATA" \
+            --exec-root "$ENGINE2_RUN/exec" --pidfile "$ENGINE2_RUN/dockerd.pid" \
+            --host "unix://$ENGINE2_SOCKET" --storage-driver=overlay2 \
+            >"$CACHE/engine2-dockerd.log" 2>&1 </dev/null 9>&- &
+    fi
+    local deadline=$((SECONDS + 60))
+    until engine2_answers; do
+        if ((SECONDS >= deadline)); then
+            tail -n 20 "$CACHE/engine2-dockerd.log" >&2 2>/dev/null || true
+            engine2_unavailable "its dockerd did not answer within 60 s"
+            return 1
+        fi
+        sleep 0.5
+    done
+    log "engine2: answering"
+}
+
+# The images its tests run, moved over when the second engine lacks their current ID.
+engine2_images() {
+    local image missing=()
+    for image in "${ENGINE2_IMAGES[@]}"; do
+        if [[ "$(engine2 image inspect -f '{{.Id}}' "$image" 2>/dev/null)" != \
+            "$(docker image inspect -f '{{.Id}}' "$image")" ]]; then
+            missing+=("$image")
+        fi
+    done
+    if ((${#missing[@]} == 0)); then
+        log "engine2: images are current"
+        return
+    fi
+    log "engine2: docker save ${missing[*]} | docker load"
+    docker save "${missing[@]}" | engine2 load -q >/dev/null || die "docker load into engine2 failed"
+    engine2 image prune -f >/dev/null # the images those tags named before: only ours are here
+}
+
+# sshd_config, keys and a HOME whose ~/.ssh reaches the second engine as ssh://ENGINE2_NS.
+ensure_engine2_ssh() {
+    if [[ ! -x /usr/sbin/sshd ]]; then
+        # The package must not start an sshd on this machine's port 22.
+        local policy=/usr/sbin/policy-rc.d added=
+        [[ -e $policy ]] || { printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && added=1; }
+        apt_install openssh-server
+        [[ -z $added ]] || rm -f "$policy"
+    fi
+    local ssh="$ENGINE2_RUN/ssh" home="$ENGINE2_RUN/ssh/home/.ssh"
+    mkdir -p "$home" /run/sshd
+    chmod 700 "$home"
+    [[ -f "$ssh/host_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -C engine2 -f "$ssh/host_ed25519"
+    [[ -f "$home/id_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -C tests -f "$home/id_ed25519"
+    cp "$home/id_ed25519.pub" "$ssh/authorized_keys"
+    cat >"$ssh/sshd_config" <<EOF
+HostKey $ssh/host_ed25519
+AuthorizedKeysFile $ssh/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+AllowTcpForwarding local
+X11Forwarding no
+PrintMotd no
+PidFile none
+SetEnv DOCKER_HOST=unix://$ENGINE2_SOCKET
+EOF
+    cat >"$home/config" <<EOF
+Host $ENGINE2_NS
+    User root
+    IdentityFile $home/id_ed25519
+    ProxyCommand nsenter --net=/run/netns/$ENGINE2_NS /usr/sbin/sshd -i -f $ssh/sshd_config
+EOF
+    echo "$ENGINE2_NS $(cut -d' ' -f1,2 "$ssh/host_ed25519.pub")" >"$home/known_hosts"
+    local via_ssh
+    via_ssh=$(ssh -F "$home/config" -o UserKnownHostsFile="$home/known_hosts" -o BatchMode=yes \
+        "$ENGINE2_NS" docker info -f '{{.ID}}' 2>"$CACHE/engine2-ssh.log") || {
+        cat "$CACHE/engine2-ssh.log" >&2
+        die "ssh to the second engine failed"
+    }
+    [[ "$via_ssh" == "$(engine2 info -f '{{.ID}}')" ]] || die "ssh reached another engine than engine2"
+    log "engine2: ssh://$ENGINE2_NS answers"
+}
+
+# Stop the second engine and remove its namespace (its data root stays, for a fast restart).
+stop_engine2() {
+    local pid
+    pid=$(cat "$ENGINE2_RUN/dockerd.pid" 2>/dev/null || true)
+    if pid_alive "$pid"; then
+        log "engine2: stopping dockerd ($pid)"
+        kill -TERM "$pid"
+        local deadline=$((SECONDS + 30))
+        while pid_alive "$pid" && ((SECONDS < deadline)); do sleep 0.2; done
+    fi
+    [[ ! -e "/run/netns/$ENGINE2_NS" ]] || ip netns delete "$ENGINE2_NS"
+    log "engine2: stopped"
+}
+
+setup_engine2() {
+    rm -f "$ENGINE2_UNAVAILABLE"
+    ensure_engine2 || return 0
+    engine2_images
+    ensure_engine2_ssh
+}
+
 main() {
+    if [[ "${1:-}" == stop-engine2 ]]; then
+        stop_engine2
+        return
+    fi
     # Two runs at once (two checkouts, two terminals) would race to start dockerd and to build.
     if command -v flock >/dev/null; then
         exec 9>"${TMPDIR:-/tmp}/openapi-meta-testbed.lock"
@@ -437,7 +650,10 @@ main() {
     ensure_pybase
     ensure_fixtures
     ensure_framework_fixtures
+    ensure_static_server
+    ensure_busybox
     smoke_run
+    setup_engine2
     log "ready in $((SECONDS - START)) s"
 }
 

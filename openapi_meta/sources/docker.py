@@ -1,11 +1,14 @@
 """The `--image` and `--build` sources: run the server's image as a container, get its spec.
 
-The container is published on 127.0.0.1 only (a random host port, read back from the
-engine), runs with no extra privileges, and carries the label `org.openapi-meta.run=<run id>`.
-It is removed on every path: `fetch` ends by removing every container with this run's label,
-inside `shielded()` so Ctrl-C or SIGTERM cannot cut the removal short. The Docker SDK honours
-DOCKER_HOST, so Podman's socket or a remote engine work too (a remote engine's 127.0.0.1 is
-not ours, though: use DOCKER_HOST with an SSH tunnel or run openapi-meta there).
+The engine is the one the docker CLI would use (`engine.resolve`: DOCKER_HOST, the docker
+context, Podman's or rootless Docker's socket; ssh:// too). The container is published on
+the engine host's 127.0.0.1 only (a random port, read back from the engine), runs with no
+extra privileges, and carries the label `org.openapi-meta.run=<run id>`. Its server is
+reached by the first route that answers (`engine.routes`: the published port when it is on
+this machine, an SSH forward for ssh:// engines, a fetch inside the container's network
+namespace). Everything the run starts there (the container, a helper container) carries
+the run's label and is removed on every path: `fetch` ends by removing every container
+with the label, inside `shielded()` so Ctrl-C or SIGTERM cannot cut the removal short.
 """
 
 from __future__ import annotations
@@ -32,13 +35,15 @@ from openapi_meta.cleanup import (
     remove_run_containers,
     shielded,
 )
+from openapi_meta.engine.netns import ContainerNetns
+from openapi_meta.engine.resolve import Engine, connect_engine, explain
+from openapi_meta.engine.routes import allowed_routes, container_routes
 from openapi_meta.errors import SourceError, UsageError
 from openapi_meta.sources import RawDocument
 from openapi_meta.sources.discovery import Options
-from openapi_meta.sources.http import make_client
-from openapi_meta.sources.preflight import Target, container_preflight
+from openapi_meta.sources.preflight import ProcReader, Target, container_preflight
 from openapi_meta.sources.progress import Progress
-from openapi_meta.sources.readiness import LOG_LINES, check_alive, wait_for_spec
+from openapi_meta.sources.readiness import LOG_LINES, check_alive, wait_for_spec_on
 from openapi_meta.sources.spec_disabled import environment_of, spec_disabled
 
 HOST = "127.0.0.1"
@@ -75,11 +80,16 @@ class DockerSource:
     route_check: bool = True
     preset: str | None = None
     port_option: str = "--port"  # how the user set `port`, for the preflight's advice
+    verbose: bool = False
 
     def fetch(self) -> RawDocument:
-        client = _connect()
+        routes = allowed_routes()
+        engine = connect_engine()
+        client = engine.client
         run_id = new_run_id()
         progress = Progress(quiet=self.quiet)
+        if self.verbose:
+            progress.note(f"engine: {engine.describe()}")
         built_tag = None
         try:
             with progress:
@@ -92,7 +102,7 @@ class DockerSource:
                     image = self._image(client, self.image, progress)
                     name = self.image
                 port = self._container_port(image, name)
-                found = self._run(client, image, port, run_id, progress)
+                found = self._run(engine, image, port, run_id, routes, progress)
         finally:
             with shielded():
                 try:
@@ -105,7 +115,8 @@ class DockerSource:
         if built_tag is not None and self.build is not None and self.build.keep:
             progress.note(f"kept the image as {built_tag} ({image.id})")
         label = found.label(found.path)
-        progress.note(f"using the spec at {label} (container port {port})")
+        on = "" if engine.address.origin == "the default socket" else f", on {engine.describe()}"
+        progress.note(f"using the spec at {label} (container port {port}{on})")
         origin = f"{name} ({image.id}, spec at {label})"
         return found.raw_document(origin=origin, name=f"{name}: {label}")
 
@@ -120,14 +131,14 @@ class DockerSource:
                         hint="build it, or allow a pull with --pull missing",
                     ) from exc
             except docker.errors.DockerException as exc:
-                raise SourceError(f"image {ref}: {_explain(exc)}") from exc
+                raise SourceError(f"image {ref}: {explain(exc)}") from exc
         repository, tag = docker.utils.parse_repository_tag(ref)
         progress.status(f"pulling {ref}")
         try:
             return client.images.pull(repository, tag=tag or "latest", platform=self.platform)
         except docker.errors.DockerException as exc:
             local = "" if self.pull == "always" else " is not in the local engine and"
-            raise SourceError(f"image {ref}{local} could not be pulled: {_explain(exc)}") from exc
+            raise SourceError(f"image {ref}{local} could not be pulled: {explain(exc)}") from exc
 
     def _build(self, client: Any, build: ImageBuild, tag: str, progress: Progress) -> Any:
         if not build.context.is_dir():
@@ -159,7 +170,7 @@ class DockerSource:
                     )
             return client.images.get(tag)
         except docker.errors.DockerException as exc:
-            raise SourceError(f"docker build of {build.context} failed: {_explain(exc)}") from exc
+            raise SourceError(f"docker build of {build.context} failed: {explain(exc)}") from exc
 
     def _container_port(self, image: Any, name: str) -> int:
         if self.port is not None:
@@ -174,32 +185,56 @@ class DockerSource:
             )
         raise UsageError(f"{name} exposes {', '.join(exposed)}: choose the server's with --port")
 
-    def _run(self, client: Any, image: Any, port: int, run_id: str, progress: Progress) -> Any:
-        container = self._start(client, image, port, run_id, progress)
+    def _run(
+        self,
+        engine: Engine,
+        image: Any,
+        port: int,
+        run_id: str,
+        allowed: tuple[str, ...],
+        progress: Progress,
+    ) -> Any:
+        labels = {LABEL: run_id, PID_LABEL: owner_label()}
+        container = self._start(engine, image, port, labels, progress)
         watched = _Container(container, "the container")
         host_port = _host_port(container, port, watched)
         attrs = container.attrs
         argv = (attrs.get("Path") or "", *(attrs.get("Args") or ()))
         env = environment_of((attrs.get("Config") or {}).get("Env") or [])
-        with make_client(dict(self.headers), local=True) as http:
-            return wait_for_spec(
-                http,
-                f"http://{HOST}:{host_port}/",
+        netns = ContainerNetns(engine, container.id, labels)
+        headers = dict(self.headers)
+        # What the server listens on: this machine's /proc for a local engine, else read
+        # inside the container's network namespace through the engine.
+        read = None if engine.ports_here else _netns_reader(netns)
+        with container_routes(
+            engine, netns, port=port, host_port=host_port, headers=headers, allowed=allowed
+        ) as reach:
+            progress.status(f"waiting for the container on {engine.describe()}")
+            found, route = wait_for_spec_on(
+                reach.routes,
                 watched=watched,
                 timeout=self.startup_timeout,
                 spec_path=self.spec_path,
-                progress=progress,
+                not_tried=reach.not_tried,
                 options=Options(route_check=self.route_check, preset=self.preset),
-                preflight=container_preflight(attrs, Target(port, self.port_option, argv=argv)),
+                preflight=container_preflight(
+                    attrs, Target(port, self.port_option, argv=argv), read=read
+                ),
                 spec_disabled=spec_disabled(argv, env),
             )
+        if self.verbose:
+            progress.note(f"reached the server through {route.name}")
+        return found
 
-    def _start(self, client: Any, image: Any, port: int, run_id: str, progress: Progress) -> Any:
+    def _start(
+        self, engine: Engine, image: Any, port: int, labels: dict[str, str], progress: Progress
+    ) -> Any:
+        client = engine.client
         options: dict[str, Any] = {
             "command": shlex.split(self.cmd) if self.cmd is not None else None,
             "entrypoint": shlex.split(self.entrypoint) if self.entrypoint is not None else None,
             "environment": dict(self.env),
-            "labels": {LABEL: run_id, PID_LABEL: owner_label()},
+            "labels": labels,
             "ports": {f"{port}/tcp": (HOST, None)},
             "detach": True,
         }
@@ -212,19 +247,19 @@ class DockerSource:
             options["device_requests"] = [
                 docker.types.DeviceRequest(count=count, capabilities=[["gpu"]])
             ]
-        progress.status("starting the container")
+        progress.status(f"starting the container on {engine.describe()}")
         try:
             return _create_and_start(client, image.id, options)
         except docker.errors.APIError as exc:
             if "device_requests" not in options or not _no_gpu_driver(exc):
-                raise SourceError(f"cannot start the container: {_explain(exc)}") from exc
-            remove_run_containers(client, run_id)
+                raise SourceError(f"cannot start the container: {explain(exc)}") from exc
+            remove_run_containers(client, labels[LABEL])
             progress.note("this Docker engine has no GPU support: running without --gpus")
             del options["device_requests"]
         try:
             return _create_and_start(client, image.id, options)
         except docker.errors.DockerException as exc:
-            raise SourceError(f"cannot start the container: {_explain(exc)}") from exc
+            raise SourceError(f"cannot start the container: {explain(exc)}") from exc
 
 
 def _create_and_start(client: Any, image_id: str, options: dict[str, Any]) -> Any:
@@ -270,27 +305,22 @@ def _host_port(container: Any, port: int, watched: _Container) -> int:
     raise SourceError(f"the engine did not publish container port {port} on {HOST}")
 
 
-def _connect() -> Any:
-    try:
-        client = docker.from_env()
-        client.ping()
-    except docker.errors.DockerException as exc:
-        raise SourceError(
-            f"cannot reach the Docker engine: {_explain(exc)}",
-            hint="start Docker, or point DOCKER_HOST at a running engine",
-        ) from exc
-    return client
-
-
 def _no_gpu_driver(exc: docker.errors.APIError) -> bool:
     text = str(exc.explanation or exc).lower()
     return "device driver" in text or "nvidia" in text or "gpu" in text
 
 
-def _explain(exc: Exception) -> str:
-    explanation = getattr(exc, "explanation", None)
-    return str(explanation or exc).strip()
-
-
 def _indent(lines: deque[str] | list[str], title: str) -> str:
     return f"{title}:\n" + "\n".join("  | " + line for line in lines)
+
+
+def _netns_reader(netns: ContainerNetns) -> ProcReader:
+    """`net/tcp` → the text of /proc/net/tcp inside the container's network namespace."""
+
+    def read(path: str) -> str | None:
+        try:
+            return netns.read_file(f"/proc/{path}").decode("utf-8", "replace")
+        except SourceError:
+            return None
+
+    return read

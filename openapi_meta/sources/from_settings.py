@@ -111,7 +111,7 @@ def make_source(settings: Settings) -> Source:
         return FalSource(
             target,
             stand_in=module.stem if module.suffix == ".py" else "fal_openapi",
-            server=server,
+            server={**server, "verbose": settings[ReportOptions].verbose},
             **settings[PythonOptions].source_kwargs(),
         )
     port = settings[PortOptions].source_kwargs()
@@ -121,7 +121,12 @@ def make_source(settings: Settings) -> Source:
         return CommandSource(source.value, cwd=source.base_dir, **port, **server)
     from openapi_meta.sources.docker import DockerSource, ImageBuild
 
-    container = {**server, **port, **settings[ContainerOptions].source_kwargs()}
+    container = {
+        **server,
+        **port,
+        **settings[ContainerOptions].source_kwargs(),
+        "verbose": settings[ReportOptions].verbose,  # -v names the engine and its route
+    }
     if kind == "build":
         build = settings[BuildOptions]
         build_args = tuple(tuple(a.split("=", 1)) for a in build.build_args)

@@ -40,13 +40,18 @@ class Reply:
     content: bytes
 
 
-def make_client(headers: dict[str, str], *, local: bool) -> httpx.Client:
-    """A client for one run; `local` servers (ours, on 127.0.0.1) never go through a proxy."""
+def make_client(
+    headers: dict[str, str], *, local: bool, transport: httpx.BaseTransport | None = None
+) -> httpx.Client:
+    """A client for one run; `local` servers (ours, on 127.0.0.1) never go through a proxy.
+    `transport`: how requests travel, when not over a socket of ours (a container's server
+    reached through the engine)."""
     return httpx.Client(
         headers={"User-Agent": "openapi-meta", **headers},
         follow_redirects=True,
         trust_env=not local,
         timeout=httpx.Timeout(30.0, connect=CONNECT_TIMEOUT),
+        transport=transport,
     )
 
 

@@ -16,8 +16,8 @@ not to serve its spec (`spec_disabled`), as soon as it answers without one.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import httpx
@@ -53,6 +53,36 @@ class Watched(Protocol):
         """Its last `lines` lines of output."""
 
 
+class RouteUnusable(SourceError):
+    """Raised by a route's transport when that route can never reach the server (the image
+    has no fetcher and helpers are not allowed, say): the wait goes on without it."""
+
+
+class Route(Protocol):
+    """One way to reach the server: a client, and the server's base URL through it.
+
+    `not_before` is how long into the wait the route is first tried (a costly route can
+    wait until the cheap one has had its chance)."""
+
+    @property
+    def name(self) -> str:
+        """What the route is, for -v and for the messages when nothing answers."""
+
+    client: httpx.Client
+    base_url: str
+    not_before: float
+
+
+@dataclass(frozen=True)
+class HttpRoute:
+    """A route that is a plain URL for a plain client."""
+
+    name: str
+    client: httpx.Client
+    base_url: str
+    not_before: float = 0.0
+
+
 def wait_for_spec(
     client: httpx.Client,
     base_url: str | tuple[str, ...],
@@ -72,55 +102,101 @@ def wait_for_spec(
     answers at all is where the spec is looked for.
     """
     candidates = (base_url,) if isinstance(base_url, str) else base_url
+    routes = [HttpRoute(url, client, url) for url in candidates]
+    found, _ = wait_for_spec_on(
+        routes,
+        watched=watched,
+        timeout=timeout,
+        spec_path=spec_path,
+        progress=progress,
+        options=options,
+        preflight=preflight,
+        spec_disabled=spec_disabled,
+    )
+    return found
+
+
+def wait_for_spec_on(
+    routes: Sequence[Route],
+    *,
+    watched: Watched | None,
+    timeout: float,
+    spec_path: str | None = None,
+    progress: Progress | None = None,
+    not_tried: Sequence[str] = (),
+    options: Options | None = None,
+    preflight: Callable[[], str | None] | None = None,
+    spec_disabled: str | None = None,
+) -> tuple[FoundSpec, Route]:
+    """`wait_for_spec` over routes: each attempt tries them in order and stops at the first
+    that answers, which is then the only one tried. The spec and the route it came by.
+
+    When nothing answers in time, the error says what each route answered last, and why the
+    routes in `not_tried` were not tried."""
     started = time.monotonic()
     deadline = started + timeout
     delay = FIRST_DELAY
     first_answer: float | None = None
+    answered: Route | None = None
+    usable = list(routes)
+    last: dict[str, SourceError] = {}
     options = replace(options or Options(), spec_path=spec_path)
     if watched is not None and options.log is None:
         options = replace(options, log=lambda: watched.log_tail(HINT_LINES))
     silent = _Silence(preflight, started)
     if progress is not None:
-        progress.status(f"waiting for {watched.description if watched else candidates[0]}")
+        progress.status(f"waiting for {watched.description if watched else routes[0].name}")
     while True:
         check_alive(watched)
-        try:
-            return _discover_any(client, candidates, options=options, deadline=deadline)
-        except Unreachable as exc:
-            last: SourceError = exc
+        elapsed = time.monotonic() - started
+        for route in [answered] if answered else [r for r in usable if r.not_before <= elapsed]:
+            try:
+                found = discover(route.client, route.base_url, deadline=deadline, options=options)
+                return found, route
+            except RouteUnusable as exc:
+                last[route.name] = exc
+                usable.remove(route)
+                if not usable:
+                    raise _with_logs(
+                        f"no route reaches the server ({_last_attempts(last, not_tried)})",
+                        watched,
+                    ) from exc
+            except Unreachable as exc:
+                last[route.name] = exc
+            except NoSpec as exc:
+                last = {route.name: exc}
+                answered = route
+                if spec_disabled is not None:
+                    raise _with_logs(f"{spec_disabled}\n{exc}", watched) from exc
+                if not exc.busy:
+                    first_answer = first_answer or time.monotonic()
+                    if time.monotonic() - first_answer >= NO_SPEC_GRACE:
+                        raise _with_logs(str(exc), watched) from exc
+                break
+        if answered is None:
             cause = silent.cause()
             if cause is not None:
-                raise _with_logs(cause, watched) from exc
-        except NoSpec as exc:
-            last = exc
-            if spec_disabled is not None:
-                raise _with_logs(f"{spec_disabled}\n{exc}", watched) from exc
-            if not exc.busy:
-                first_answer = first_answer or time.monotonic()
-                if time.monotonic() - first_answer >= NO_SPEC_GRACE:
-                    raise _with_logs(str(exc), watched) from exc
+                raise _with_logs(cause, watched)
         now = time.monotonic()
         if now + delay >= deadline:
             check_alive(watched)
             raise _with_logs(
-                f"timed out after {timeout:g} s waiting for the server's spec (last attempt:"
-                f" {last}); raise --startup-timeout if it needs longer",
+                f"timed out after {timeout:g} s waiting for the server's spec"
+                f" ({_last_attempts(last, not_tried)}); raise --startup-timeout if it needs longer",
                 watched,
-            ) from last
+            ) from next(reversed(last.values()), None)
         time.sleep(delay)
         delay = min(max((time.monotonic() - started) * 0.1, FIRST_DELAY), MAX_DELAY)
 
 
-def _discover_any(
-    client: httpx.Client, candidates: tuple[str, ...], *, options: Options, deadline: float
-) -> FoundSpec:
-    """`discover` at the first candidate that answers; `Unreachable` when none does."""
-    for url in candidates[:-1]:
-        try:
-            return discover(client, url, deadline=deadline, options=options)
-        except Unreachable:
-            continue
-    return discover(client, candidates[-1], deadline=deadline, options=options)
+def _last_attempts(last: dict[str, SourceError], not_tried: Sequence[str]) -> str:
+    """What each route answered last: one route as before (`last attempt: ...`), several
+    by name, then the routes not tried and why."""
+    if len(last) == 1 and not not_tried:
+        return f"last attempt: {next(iter(last.values()))}"
+    parts = [f"{name}: {error}" for name, error in last.items()]
+    parts += [f"not tried: {reason}" for reason in not_tried]
+    return "last attempts: " + "; ".join(parts)
 
 
 class _Silence:

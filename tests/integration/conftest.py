@@ -13,18 +13,23 @@ from docker.errors import DockerException, ImageNotFound
 
 from tests.integration.images import (
     ALL_IMAGES,
+    BUSYBOX,
+    ENGINE2_HOST,
+    ENGINE2_IMAGES,
+    ENGINE2_UNAVAILABLE,
     FRAMEWORKS,
     FRAMEWORKS_DIR,
     PYBASE,
     SERVERS_DIR,
     SETUP_COMMAND,
+    STATIC_SERVER,
     UNAVAILABLE_MARKER,
     framework_image,
     framework_site,
     tool_containers,
 )
 
-__all__ = ["docker_testbed", "framework_testbed", "tool_containers"]
+__all__ = ["docker_testbed", "engine2", "framework_testbed", "tool_containers"]
 
 HASH_LABEL = "org.openapi-meta.testbed.hash"
 
@@ -118,3 +123,38 @@ def framework_testbed(docker_testbed: docker.DockerClient) -> docker.DockerClien
     if stale:
         _unusable(f"framework images missing or stale: {', '.join(stale)}; run `{SETUP_COMMAND}`")
     return docker_testbed
+
+
+@pytest.fixture(scope="session")
+def imported_images(docker_testbed: docker.DockerClient) -> docker.DockerClient:
+    """The main engine, with the images testbed.sh makes by `docker import` as well."""
+    missing = [name for name in (STATIC_SERVER, BUSYBOX) if not docker_testbed.images.list(name)]
+    if missing:
+        _unusable(f"images missing: {', '.join(missing)}; run `{SETUP_COMMAND}`")
+    return docker_testbed
+
+
+@pytest.fixture(scope="session")
+def engine2(imported_images: docker.DockerClient) -> Iterator[docker.DockerClient]:
+    """A client of the second engine (its own network namespace), with its test images
+    there and current (the same IDs as on the main engine)."""
+    if ENGINE2_UNAVAILABLE.is_file():
+        _unusable(f"no second engine: {ENGINE2_UNAVAILABLE.read_text().strip()}")
+    try:
+        client = docker.DockerClient(base_url=ENGINE2_HOST)
+        client.ping()
+    except DockerException as exc:
+        _unusable(f"the second engine does not answer ({exc}); run `{SETUP_COMMAND}`")
+    try:
+        stale = []
+        for name in ENGINE2_IMAGES:
+            try:
+                if client.images.get(name).id != imported_images.images.get(name).id:
+                    stale.append(name)
+            except ImageNotFound:
+                stale.append(name)
+        if stale:
+            _unusable(f"the second engine lacks {', '.join(stale)}; run `{SETUP_COMMAND}`")
+        yield client
+    finally:
+        client.close()

@@ -42,6 +42,20 @@ FIXTURE_IMAGES = (
 )
 ALL_IMAGES = (BASE, PYBASE, *FIXTURE_IMAGES)
 
+# Made by testbed.sh with `docker import`: a static C server alone in its image (no shell, no
+# fetcher), and Debian's static busybox with its applets (sh, nc, wget, httpd).
+STATIC_SERVER = "openapi-meta-test/static-server:latest"
+BUSYBOX = "openapi-meta-test/busybox:latest"
+
+# The second engine: a dockerd in its own network namespace (testbed.sh `setup_engine2`), and
+# a HOME whose ~/.ssh reaches it as ssh://ENGINE2_SSH_HOST through an sshd in that namespace.
+ENGINE2_RUN = Path("/run/openapi-meta-engine2")
+ENGINE2_HOST = f"unix://{ENGINE2_RUN}/docker.sock"
+ENGINE2_SSH_HOST = "openapi-meta-engine2"
+ENGINE2_SSH_HOME = ENGINE2_RUN / "ssh" / "home"
+ENGINE2_UNAVAILABLE = PROJECT_ROOT / ".cache" / "testbed" / "engine2-unavailable"
+ENGINE2_IMAGES = (FASTAPI, EXITS, HANGING_SPEC, SLOW_START, STATIC_SERVER)
+
 # Where each fixture serves its spec (docs-only: found only through /docs).
 SPEC_PATHS = {
     FASTAPI: "/openapi.json",
