@@ -223,9 +223,10 @@ def extract(**options: Any) -> int:
     """
     from openapi_meta.emit import render, write_output
 
+    config = options.get("config")
     settings = _settings(options)
     extraction = _extract(settings)
-    text = render(extraction.spec, settings.output_format, source=extraction.origin)
+    text = render(extraction.spec, settings.output_format, source=_source_label(settings, config))
     code = _finish(extraction.findings, settings)
     if code == 0:
         write_output(text, settings.output)
@@ -234,41 +235,122 @@ def extract(**options: Any) -> int:
     return code
 
 
+_REPORT_FORMAT = click.option(
+    "--format",
+    "report_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    help="How to write the change report on stdout (markdown: a pull-request comment).",
+)
+
+
 @cli.command()
 @_source_options
 @_app_and_tidy_options
 @click.option(
     "--module",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="The committed module to compare (default: the configured output, fal_openapi.py).",
+    help="The committed file to compare: a module, .json or .yaml (default: the output).",
+)
+@_REPORT_FORMAT
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "warning", "any"]),
+    default="any",
+    help="Which stale file fails: one with a breaking change, a warning, or any (default).",
 )
 @_report_options
-def check(**options: Any) -> int:
-    """Fail (exit 1, with a diff) when the committed module differs from the source's spec.
+def check(report_format: str, fail_on: str, **options: Any) -> int:
+    """Fail (exit 1) when the committed module is not what extract writes now, and say what
+    changed for clients (breaking / warning / info, with oasdiff's rule ids), then the diff.
 
     Run it in CI before `fal deploy`, with the same source options as `extract`:
 
     \b
       openapi-meta check --file openapi.yaml --module fal_openapi.py
+      openapi-meta check --fail-on breaking --format markdown > comment.md
 
     With [tool.openapi-meta] in pyproject.toml (file = "openapi.yaml",
-    output = "fal_openapi.py") a bare `openapi-meta check` does the same.
+    output = "fal_openapi.py") a bare `openapi-meta check` does the same. A file that is not
+    exactly what openapi-meta writes (edited by hand) always fails. With GITHUB_ACTIONS=true
+    each change is also an annotation on the file.
     """
-    from openapi_meta.check import compare_with_module
+    from openapi_meta.check import check_output, output_format
+    from openapi_meta.provenance import regenerate_command
 
+    given = dict(options)
     settings = _settings(options)
     extraction = _extract(settings)
-    code = _finish(extraction.findings, settings)
-    result = compare_with_module(extraction.spec, settings.module_path)
-    if not result.up_to_date:
-        click.echo(result.diff, nl=False)
-        _say(
-            f"{result.module} is stale: regenerate it with `openapi-meta extract"
-            f" ... -o {result.module}` and commit it"
+    strict = _finish(extraction.findings, settings, consequence="the check fails")
+    path = settings.module_path
+    result = check_output(
+        extraction.spec,
+        path,
+        output_format(path, settings.format),
+        source=_source_label(settings, given.get("config")),
+    )
+    report = result.report(fail_on, regenerate_command(given, given.get("module")))  # type: ignore[arg-type]
+    if report_format != "text" or not result.up_to_date:
+        _annotate(report, path, result.written.text, result.written.fmt)
+        click.echo(
+            _render(report, report_format, file=str(path), up_to_date=result.up_to_date),
+            nl=False,
         )
-        return 1
-    _say(f"{result.module} is up to date")
-    return code
+    if result.up_to_date:
+        _say(f"{path} matches the spec, but --strict fails" if strict else f"{path} is up to date")
+    elif report.failed:
+        _say(f"{report.title}: regenerate it with `{report.hint}` and commit it")
+    else:
+        _say(f"{report.title}, with no {fail_on} change: regenerate it with `{report.hint}`")
+    return 1 if report.failed or strict else 0
+
+
+@cli.command("diff")
+@click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
+@_REPORT_FORMAT
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "warning", "any"]),
+    help="Exit 1 when a change reaches this level (default: exit 0 whatever changed).",
+)
+def diff_command(old: Path, new: Path, report_format: str, fail_on: str | None) -> int:
+    """What changed for clients from OLD to NEW: two modules written by openapi-meta, or any
+    two spec files (converted to OpenAPI 3.0.3 first, as `convert` does).
+
+    \b
+      openapi-meta diff old/fal_openapi.py fal_openapi.py
+      git show main:fal_openapi.py > base.py
+      openapi-meta diff base.py fal_openapi.py --format markdown
+      openapi-meta diff v1.yaml v2.yaml --fail-on breaking
+    """
+    from openapi_meta.diff import diff_report, read_side
+
+    before, after = read_side(old), read_side(new)
+    report = diff_report(before, after, fail_on)
+    _annotate(report, new, after.text, after.fmt)
+    click.echo(_render(report, report_format), nl=False)
+    return 1 if report.failed else 0
+
+
+def _source_label(settings: Settings, config: Path | None) -> str:
+    from openapi_meta.provenance import project_folder, source_label
+
+    return source_label(settings, project_folder(config))
+
+
+def _render(report: Any, fmt: str, **extra: object) -> str:
+    from openapi_meta.changes.render import render_report
+
+    return render_report(report, fmt, **extra)
+
+
+def _annotate(report: Any, path: Path, text: str, fmt: str) -> None:
+    """GitHub Actions shows `::error` lines on stdout as annotations on the file."""
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        from openapi_meta.changes.render import github_annotations
+
+        click.echo(github_annotations(report, str(path), text, fmt), nl=False)
 
 
 @cli.command("convert")
@@ -383,14 +465,16 @@ def _write_report(settings: Settings, findings: Sequence[Finding]) -> None:
         write_atomic(settings.report, findings_report(findings).encode())
 
 
-def _finish(findings: Sequence[Finding], settings: Settings) -> int:
+def _finish(
+    findings: Sequence[Finding], settings: Settings, consequence: str = "nothing written"
+) -> int:
     """Report findings; the exit code they imply (1 under --strict with warnings)."""
     _write_report(settings, findings)
     text = render_findings(findings, verbose=settings.verbose)
     if text:
         _say(text)
     if settings.strict and any(f.level is not Level.INFO for f in findings):
-        _say("--strict: warnings count as failures; nothing written")
+        _say(f"--strict: warnings count as failures; {consequence}")
         return 1
     return 0
 
