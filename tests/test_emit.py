@@ -146,7 +146,7 @@ def test_read_output_reads_without_executing(tmp_path: Path) -> None:
     module.write_text("raise SystemExit(5)\n" + render_module(spec, source="s"))
     written = read_output(module, "python")
     assert written.spec == spec
-    assert written.edits == ("the first two lines are not the header openapi-meta writes",)
+    assert written.edits == ("line 1 was added: `raise SystemExit(5)`",)
 
 
 def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path: Path) -> None:
