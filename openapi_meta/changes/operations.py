@@ -83,6 +83,7 @@ class _Comparison:
 
     def run(self) -> list[Change]:
         self._paths()
+        self.method = self.path = ""
         self._security_requirements(
             self.old.document.get("security"),
             self.new.document.get("security"),
@@ -298,8 +299,8 @@ class _Comparison:
     # -- responses ------------------------------------------------------------------------
 
     def _responses(self, was: Any, was_pointer: str, now: Any, now_pointer: str) -> None:
-        before = _entries(was.get("responses"), join_pointer(was_pointer, "responses"))
-        after = _entries(now.get("responses"), join_pointer(now_pointer, "responses"))
+        before = _statuses(was.get("responses"), join_pointer(was_pointer, "responses"))
+        after = _statuses(now.get("responses"), join_pointer(now_pointer, "responses"))
         for status, pointer in after.items():
             if status not in before:
                 kind = "success" if status.startswith("2") else "non-success"
@@ -422,7 +423,8 @@ def _rule(where: str, delta: Delta) -> str | None:
         if prefix == "response-body" and delta.aspect == "enum-value-removed":
             return "response-mediatype-enum-value-removed"
     else:
-        if delta.aspect.startswith("property-"):
+        # Parameters have their own `deprecated` (and no properties in oasdiff's rules).
+        if delta.aspect.startswith("property-") or delta.aspect in ("deprecated", "reactivated"):
             return None
         # An array parameter's items are the parameter's values.
         nested = any(segment != "items" for segment in path)
@@ -526,10 +528,15 @@ def _media_types(owner: tuple[Any, str]) -> dict[str, tuple[Any, str]]:
 
 
 def _entries(mapping: Any, pointer: str) -> dict[str, str]:
-    """The keys of a map (responses, headers, ...) with their pointers, extensions left out."""
+    """The keys of a map (responses, headers, ...) with their pointers."""
     if not isinstance(mapping, dict):
         return {}
-    return {k: join_pointer(pointer, k) for k in mapping if not k.startswith("x-")}
+    return {k: join_pointer(pointer, k) for k in mapping}
+
+
+def _statuses(responses: Any, pointer: str) -> dict[str, str]:
+    """A Responses Object's status codes (it may also hold `x-` extensions)."""
+    return {k: p for k, p in _entries(responses, pointer).items() if not k.startswith("x-")}
 
 
 def _canonical(value: Any) -> str:

@@ -124,7 +124,9 @@ class SchemaComparer:
         for keyword in _SUBSCHEMAS:
             o, n = old.keywords.get(keyword), new.keywords.get(keyword)
             if isinstance(o, dict) and isinstance(n, dict):
-                found = self.compare(o, old.pointers[keyword], n, new.pointers[keyword])
+                was = join_pointer(old.pointers[keyword], keyword)
+                now = join_pointer(new.pointers[keyword], keyword)
+                found = self.compare(o, was, n, now)
                 out.extend(d.under(keyword) for d in found)
         for keyword, aspect in _ALTERNATIVES.items():
             self._alternatives(keyword, aspect, old, new, out)
@@ -272,8 +274,8 @@ class SchemaComparer:
         was, now = old.keywords.get(keyword), new.keywords.get(keyword)
         if not isinstance(was, list) or not isinstance(now, list):
             return
-        before = _members(was, old.pointers[keyword])
-        after = _members(now, new.pointers[keyword])
+        before = _members(was, join_pointer(old.pointers[keyword], keyword))
+        after = _members(now, join_pointer(new.pointers[keyword], keyword))
         pairs, removed, added = _match(before, after, self.old, self.new)
         for (o, op, _), (n, np, _) in pairs:
             out.extend(self.compare(o, op, n, np))
