@@ -24,7 +24,7 @@ def line_pointers(lines: Sequence[str], fmt: str) -> Iterator[tuple[int, str]]:
     """(0-based line number, pointer) for each line of the spec's text in `lines`; lines of
     a module outside its `_SPEC_JSON` string are left out."""
     if fmt == "yaml":
-        yield from _yaml_lines("".join(lines))
+        yield from _yaml_lines("\n".join(lines))
         return
     start = 0
     if fmt == "python":
@@ -76,22 +76,24 @@ def _yaml_lines(text: str) -> Iterator[tuple[int, str]]:
         root = yaml.compose(text, Loader=loader)
     except yaml.YAMLError:
         return
-    found: dict[int, str] = {}
+    # A line holds a key (the outermost one, for a flow mapping) or else starts a node.
+    keys: dict[int, str] = {}
+    starts: dict[int, str] = {}
     todo: list[tuple[yaml.Node, str]] = [(root, "")] if root is not None else []
     while todo:
         node, pointer = todo.pop()
-        found.setdefault(node.start_mark.line, pointer)
+        starts.setdefault(node.start_mark.line, pointer)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 here = join_pointer(pointer, str(key.value))
-                found.setdefault(key.start_mark.line, here)
+                keys.setdefault(key.start_mark.line, here)
                 todo.append((value, here))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 todo.append((item, join_pointer(pointer, index)))
     last = ""
     for number in range(len(text.splitlines())):
-        last = found.get(number, last)
+        last = keys.get(number, starts.get(number, last))
         yield number, last
 
 
