@@ -82,9 +82,16 @@ def render_json(spec: JSONObject) -> str:
     return json.dumps(spec, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+class _YamlDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """No anchors and aliases: a node the spec holds twice is written twice, so the bytes
+    depend on the spec's data, not on which of its objects happen to be shared."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def render_yaml(spec: JSONObject) -> str:
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump(spec, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(spec, Dumper=_YamlDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def render(spec: JSONObject, fmt: Format, *, source: str) -> str:

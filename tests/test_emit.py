@@ -245,3 +245,12 @@ def test_any_json_document_survives_emit_and_import(spec: dict, source: str) -> 
     namespace = exec_module_text(text)
     assert json.dumps(namespace["metadata"]) == json.dumps({"openapi": spec})
     assert namespace["SPEC_SHA256"] == spec_sha256(spec)
+
+
+def test_yaml_has_no_anchors_for_shared_objects() -> None:
+    """The same bytes for the same data, whether or not the spec's dicts are shared."""
+    shared = {"type": "string"}
+    assert render_yaml({"a": shared, "b": shared}) == render_yaml(
+        {"a": {"type": "string"}, "b": {"type": "string"}}
+    )
+    assert "&" not in render_yaml({"a": shared, "b": [shared]})
