@@ -113,8 +113,6 @@ def test_every_change_points_at_a_node_on_the_side_it_names(old: dict, new: dict
         document = new if change.side == "new" else old
         resolve_pointer(document, parse_fragment(change.pointer))  # raises if it is not there
         assert change.level.value in ("breaking", "warning", "info")
-    reverse = {(c.method, c.path) for c in compare_specs(new, old)}
-    assert bool(changes) == bool(reverse)  # a difference one way is a difference back
 
 
 LINES = st.lists(st.sampled_from(["{", "}", "a", "b", "c", "d", '"x": 1,', "  ]"]), max_size=40)

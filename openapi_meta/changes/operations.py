@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from openapi_meta.changes.model import Change
@@ -99,49 +99,31 @@ class _Comparison:
     # -- paths and operations -------------------------------------------------------------
 
     def _paths(self) -> None:
-        before, after = _paths_by_template(self.old), _paths_by_template(self.new)
-        for key, (path, item, pointer) in before.items():
+        before, after = _endpoints(self.old), _endpoints(self.new)
+        templates = {template for template, _ in after}
+        for key, was in before.items():
             if key not in after:
-                for method, _, op_pointer, operation in _operations(item, pointer):
-                    self.method, self.path = method, path
-                    deprecated = operation.get("deprecated") is True
-                    rule = (
-                        "api-path-removed-with-deprecation"
-                        if deprecated
-                        else ("api-path-removed-without-deprecation")
-                    )
-                    words = "deprecated operation removed" if deprecated else "operation removed"
-                    self.add(rule, f"{words} (the whole path is gone)", op_pointer, "old")
-        for key, (path, item, pointer) in after.items():
-            old_entry = before.get(key)
-            old_item, old_pointer = (old_entry[1], old_entry[2]) if old_entry else ({}, "")
-            old_operations = {m: (o, p) for m, _, p, o in _operations(old_item, old_pointer)}
-            new_operations = {m: (o, p) for m, _, p, o in _operations(item, pointer)}
-            for method, (operation, op_pointer) in new_operations.items():
-                self.method, self.path = method, path
-                if method not in old_operations:
-                    self.add("endpoint-added", "operation added", op_pointer)
-                    continue
-                old_operation, old_op_pointer = old_operations[method]
-                self._operation(
-                    (old_item, old_pointer, old_operation, old_op_pointer, old_entry[0]),
-                    (item, pointer, operation, op_pointer, path),
-                )
-            for method, (operation, op_pointer) in old_operations.items():
-                if method not in new_operations:
-                    self.method, self.path = method, old_entry[0]
-                    deprecated = operation.get("deprecated") is True
-                    rule = (
-                        "api-removed-with-deprecation"
-                        if deprecated
-                        else ("api-removed-without-deprecation")
-                    )
-                    words = "deprecated operation removed" if deprecated else "operation removed"
-                    self.add(rule, words, op_pointer, "old")
+                self.method, self.path = key[1], was.path
+                self._removed(was, whole_path=key[0] not in templates)
+        for key, now in after.items():
+            self.method, self.path = key[1], now.path
+            if key in before:
+                self._operation(before[key], now)
+            else:
+                self.add("endpoint-added", "operation added", now.pointer)
 
-    def _operation(self, old: tuple[Any, ...], new: tuple[Any, ...]) -> None:
-        old_item, old_item_pointer, was, was_pointer, old_path = old
-        new_item, new_item_pointer, now, now_pointer, new_path = new
+    def _removed(self, was: _Endpoint, *, whole_path: bool) -> None:
+        deprecated = was.operation.get("deprecated") is True
+        rule = ("api-path-removed" if whole_path else "api-removed") + (
+            "-with-deprecation" if deprecated else "-without-deprecation"
+        )
+        text = "deprecated operation removed" if deprecated else "operation removed"
+        if whole_path:
+            text += " (the whole path is gone)"
+        self.add(rule, text, was.pointer, "old")
+
+    def _operation(self, old: _Endpoint, new: _Endpoint) -> None:
+        was, was_pointer, now, now_pointer = old.operation, old.pointer, new.operation, new.pointer
         if (was.get("deprecated") is True) != (now.get("deprecated") is True):
             if now.get("deprecated") is True:
                 self.add("endpoint-deprecated", "operation deprecated", now_pointer)
@@ -149,10 +131,7 @@ class _Comparison:
                 self.add("endpoint-reactivated", "operation no longer deprecated", now_pointer)
         self._operation_id(was, was_pointer, now, now_pointer)
         self._tags(was, was_pointer, now, now_pointer)
-        self._parameters(
-            _parameters(self.old, old_item, old_item_pointer, was, was_pointer, old_path),
-            _parameters(self.new, new_item, new_item_pointer, now, now_pointer, new_path),
-        )
+        self._parameters(_parameters(self.old, old), _parameters(self.new, new))
         self._request_body(was, was_pointer, now, now_pointer)
         self._responses(was, was_pointer, now, now_pointer)
         if "security" in was or "security" in now:
@@ -250,20 +229,16 @@ class _Comparison:
         if (old.get("required") is True) != (new.get("required") is True):
             state = "required" if new.get("required") is True else "optional"
             self.add(f"request-body-became-{state}", f"request body became {state}", new_pointer)
-        self._content(
-            (old, old_pointer), (new, new_pointer), "request", "request-body", "request body", ""
-        )
+        self._content((old, old_pointer), (new, new_pointer), "request", "")
 
     def _content(
-        self,
-        old: tuple[Any, str],
-        new: tuple[Any, str],
-        direction: Direction,
-        rules: str,
-        noun: str,
-        suffix: str,
+        self, old: tuple[Any, str], new: tuple[Any, str], direction: Direction, suffix: str
     ) -> None:
         """Media types of a request body or response: added, removed, their schemas compared."""
+        rules, noun = (
+            ("request-body", "request body") if direction == "request" else ("response", "response")
+        )
+        schema_rule = f"{direction}-body-media-type-schema"
         before, after = _media_types(old), _media_types(new)
         several = len(after) > 1 or len(before) > 1
         for name, (media, pointer) in after.items():
@@ -276,9 +251,6 @@ class _Comparison:
             old_schema = self.old.get(old_media, old_pointer, "schema")
             new_schema = self.new.get(media, pointer, "schema")
             where = f"{suffix} ({name})" if several else suffix
-            schema_rule = ("request-body" if direction == "request" else "response-body") + (
-                "-media-type-schema"
-            )
             if old_schema[0] is None and new_schema[0] is not None:
                 self.add(
                     f"{schema_rule}-added",
@@ -312,12 +284,7 @@ class _Comparison:
             if isinstance(old, dict) and isinstance(new, dict):
                 self._headers((old, old_pointer), (new, new_pointer), status)
                 self._content(
-                    (old, old_pointer),
-                    (new, new_pointer),
-                    "response",
-                    "response",
-                    "response",
-                    f" for status {status}",
+                    (old, old_pointer), (new, new_pointer), "response", f" for status {status}"
                 )
         for status, pointer in before.items():
             if status not in after:
@@ -326,14 +293,7 @@ class _Comparison:
                 self.add(f"response-{kind}-status-removed", text, pointer, "old")
 
     def _headers(self, old: tuple[Any, str], new: tuple[Any, str], status: str) -> None:
-        before = {
-            k.lower(): (k, p)
-            for k, p in _entries(old[0].get("headers"), join_pointer(old[1], "headers")).items()
-        }
-        after = {
-            k.lower(): (k, p)
-            for k, p in _entries(new[0].get("headers"), join_pointer(new[1], "headers")).items()
-        }
+        before, after = _headers_by_name(*old), _headers_by_name(*new)
         suffix = f" for status {status}"
         for key, (name, pointer) in after.items():
             header, pointer = self.new.resolve(new[0]["headers"][name], pointer)
@@ -455,41 +415,50 @@ def _text(where: str, subject: str, delta: Delta) -> str:
 # -- reading the documents ----------------------------------------------------------------
 
 
-def _template_key(path: str) -> str:
-    return _TEMPLATE_PARAMETER.sub("{}", path)
+@dataclass(frozen=True)
+class _Endpoint:
+    """An operation and the path item it is in, as this spec writes its path."""
+
+    path: str
+    item: dict[str, Any]
+    item_pointer: str
+    operation: dict[str, Any]
+    pointer: str
 
 
-def _paths_by_template(side: Side) -> dict[str, tuple[str, Any, str]]:
-    """Path items by template without parameter names; a clash keeps the exact path."""
-    found: dict[str, tuple[str, Any, str]] = {}
+def _endpoints(side: Side) -> dict[tuple[str, str], _Endpoint]:
+    """Operations by (path template without parameter names, method); when two paths of one
+    spec differ only in parameter names, the second keeps its exact path as its key."""
+    found: dict[tuple[str, str], _Endpoint] = {}
+    templates: set[str] = set()
     paths = side.document.get("paths")
     for path, raw in paths.items() if isinstance(paths, dict) else ():
         if not isinstance(path, str) or path.startswith("x-"):
             continue
-        item, pointer = side.resolve(raw, join_pointer("/paths", path))
+        item, item_pointer = side.resolve(raw, join_pointer("/paths", path))
         if not isinstance(item, dict):
             continue
-        key = _template_key(path)
-        found[path if key in found else key] = (path, item, pointer)
+        template = _TEMPLATE_PARAMETER.sub("{}", path)
+        template = path if template in templates else template
+        templates.add(template)
+        for method in METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict):
+                pointer = join_pointer(item_pointer, method)
+                found[(template, method)] = _Endpoint(path, item, item_pointer, operation, pointer)
     return found
 
 
-def _operations(item: Any, pointer: str) -> Iterator[tuple[str, str, str, Any]]:
-    for method in METHODS:
-        operation = item.get(method) if isinstance(item, dict) else None
-        if isinstance(operation, dict):
-            yield method, method.upper(), join_pointer(pointer, method), operation
-
-
-def _parameters(
-    side: Side, item: Any, item_pointer: str, operation: Any, operation_pointer: str, path: str
-) -> dict[tuple[str, str], tuple[Any, str]]:
+def _parameters(side: Side, endpoint: _Endpoint) -> dict[tuple[str, str], tuple[Any, str]]:
     """The parameters an operation takes (its own over its path item's), by location and name;
     a header's name in lower case; a path parameter by its place in the template."""
-    template = _TEMPLATE_PARAMETER.findall(path)
+    template = _TEMPLATE_PARAMETER.findall(endpoint.path)
     found: dict[tuple[str, str], tuple[Any, str]] = {}
-    for owner, pointer in ((item, item_pointer), (operation, operation_pointer)):
-        raw = owner.get("parameters") if isinstance(owner, dict) else None
+    for owner, pointer in (
+        (endpoint.item, endpoint.item_pointer),
+        (endpoint.operation, endpoint.pointer),
+    ):
+        raw = owner.get("parameters")
         for index, entry in enumerate(raw if isinstance(raw, list) else ()):
             parameter, where = side.resolve(entry, join_pointer(pointer, "parameters", index))
             if not isinstance(parameter, dict) or not isinstance(parameter.get("name"), str):
@@ -532,6 +501,12 @@ def _entries(mapping: Any, pointer: str) -> dict[str, str]:
     if not isinstance(mapping, dict):
         return {}
     return {k: join_pointer(pointer, k) for k in mapping}
+
+
+def _headers_by_name(response: dict[str, Any], pointer: str) -> dict[str, tuple[str, str]]:
+    """A response's headers by lower-case name (HTTP header names have no case)."""
+    headers = _entries(response.get("headers"), join_pointer(pointer, "headers"))
+    return {name.lower(): (name, where) for name, where in headers.items()}
 
 
 def _statuses(responses: Any, pointer: str) -> dict[str, str]:

@@ -24,18 +24,14 @@ from openapi_meta.changes.model import Severity
 # oasdiff's names for the levels.
 ERR, WARN, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
 
-# The schema rules shared by request bodies and request properties ("request-body-..." and
-# "request-property-..."), and by response bodies and response properties.
-_REQUEST_SCHEMA = {
+# What a client sends: the rules request bodies, request properties and parameters share.
+_INPUT = {
     "type-changed": ERR,
     "type-generalized": INFO,
     "enum-value-removed": ERR,
     "became-enum": ERR,
     "became-nullable": INFO,
     "became-not-nullable": ERR,
-    "default-value-added": INFO,
-    "default-value-removed": INFO,
-    "default-value-changed": INFO,
     "max-decreased": ERR,
     "max-increased": INFO,
     "max-set": WARN,
@@ -49,11 +45,33 @@ _REQUEST_SCHEMA = {
     "min-length-decreased": INFO,
     "min-items-increased": ERR,
     "min-items-set": WARN,
+}
+# "request-body-..." and "request-property-...": a default is the server's business.
+_REQUEST_SCHEMA = {
+    **_INPUT,
+    "default-value-added": INFO,
+    "default-value-removed": INFO,
+    "default-value-changed": INFO,
     "one-of-added": INFO,
     "one-of-removed": ERR,
     "any-of-added": INFO,
     "any-of-removed": ERR,
 }
+# "request-parameter-...": a parameter's default is what a client gets by leaving it out.
+_PARAMETER_SCHEMA = {
+    **_INPUT,
+    "enum-value-added": INFO,
+    "default-value-changed": ERR,
+    "default-value-added": ERR,
+    "default-value-removed": ERR,
+    "max-items-decreased": ERR,
+    "max-items-increased": INFO,
+    "min-items-decreased": INFO,
+    "pattern-added": ERR,
+    "pattern-removed": INFO,
+    "pattern-changed": WARN,
+}
+# "response-body-..." and "response-property-...": what a client receives.
 _RESPONSE_SCHEMA = {
     "type-changed": ERR,
     "type-generalized": ERR,
@@ -74,37 +92,6 @@ _RESPONSE_SCHEMA = {
     "one-of-removed": INFO,
     "any-of-added": INFO,
     "any-of-removed": INFO,
-}
-_PARAMETER_SCHEMA = {
-    "type-changed": ERR,
-    "type-generalized": INFO,
-    "enum-value-removed": ERR,
-    "enum-value-added": INFO,
-    "became-enum": ERR,
-    "became-nullable": INFO,
-    "became-not-nullable": ERR,
-    "default-value-changed": ERR,
-    "default-value-added": ERR,
-    "default-value-removed": ERR,
-    "max-decreased": ERR,
-    "max-increased": INFO,
-    "max-set": WARN,
-    "min-increased": ERR,
-    "min-decreased": INFO,
-    "min-set": WARN,
-    "max-length-decreased": ERR,
-    "max-length-increased": INFO,
-    "max-length-set": WARN,
-    "min-length-increased": ERR,
-    "min-length-decreased": INFO,
-    "max-items-decreased": ERR,
-    "max-items-increased": INFO,
-    "min-items-increased": ERR,
-    "min-items-decreased": INFO,
-    "min-items-set": WARN,
-    "pattern-added": ERR,
-    "pattern-removed": INFO,
-    "pattern-changed": WARN,
 }
 
 RULES: dict[str, Severity] = {
