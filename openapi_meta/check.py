@@ -93,6 +93,18 @@ class CheckResult:
             failed=self.failed(fail_on),
         )
 
+    def verdict(self, report: Report, fail_on: FailOn, *, strict: bool) -> str:
+        """The last line on stderr: the outcome and, for a stale file, the command to run."""
+        if self.up_to_date:
+            return (
+                f"{self.path} matches the spec, but --strict fails"
+                if strict
+                else (f"{self.path} is up to date")
+            )
+        if report.failed:
+            return f"{report.title}: regenerate it with `{report.hint}` and commit it"
+        return f"{report.title}, with no {fail_on} change: regenerate it with `{report.hint}`"
+
 
 def check_output(spec: JSONObject, path: Path, fmt: Format, *, source: str) -> CheckResult:
     """Compare the file at `path` with what `extract` writes for `spec` from `source`."""

@@ -296,12 +296,7 @@ def check(report_format: str, fail_on: str, **options: Any) -> int:
             _render(report, report_format, file=str(path), up_to_date=result.up_to_date),
             nl=False,
         )
-    if result.up_to_date:
-        _say(f"{path} matches the spec, but --strict fails" if strict else f"{path} is up to date")
-    elif report.failed:
-        _say(f"{report.title}: regenerate it with `{report.hint}` and commit it")
-    else:
-        _say(f"{report.title}, with no {fail_on} change: regenerate it with `{report.hint}`")
+    _say(result.verdict(report, fail_on, strict=bool(strict)))  # type: ignore[arg-type]
     return 1 if report.failed or strict else 0
 
 
