@@ -46,8 +46,8 @@ def source_label(settings: Settings, base: Path) -> str:
         path, function = value.rsplit("::", 1)
         value = f"{_relative(path, base)}::{function}"
     elif name == "app" and ":" in value and value.split(":", 1)[0].endswith(".py"):
-        path, attribute = value.split(":", 1)
-        value = f"{_relative(path, base)}:{attribute}"
+        path, attribute = value.split(":", 1)  # a file, found from --app-dir as the import is
+        value = f"{_relative(str(Path(settings.app_dir or '.') / path), base)}:{attribute}"
     return f"--{name} {shlex.quote(value)}"
 
 
