@@ -173,3 +173,46 @@ def test_json_and_yaml_outputs_read_back_as_written(
     path.write_bytes(render(spec, fmt, source="").encode("utf-8"))  # type: ignore[arg-type]
     written = read_output(path, fmt)  # type: ignore[arg-type]
     assert written.edits == () and written.spec == spec
+
+
+def test_a_web_of_recursive_schemas_reports_each_change_once_per_operation() -> None:
+    """Twelve schemas that all refer to each other: one change in one of them is one line per
+    operation, along the shortest path, however many paths lead there."""
+    count = 12
+    schemas = {
+        f"S{i}": {
+            "type": "object",
+            "properties": {
+                **{
+                    f"p{j}": {"$ref": f"#/components/schemas/S{(i * 7 + j) % count}"}
+                    for j in range(6)
+                },
+                "v": {"type": "string"},
+            },
+        }
+        for i in range(count)
+    }
+
+    def ok(i: int) -> dict:
+        schema = {"$ref": f"#/components/schemas/S{i}"}
+        return {"description": "ok", "content": {"application/json": {"schema": schema}}}
+
+    old = {
+        "openapi": "3.0.3",
+        "info": {"title": "web", "version": "1"},
+        "paths": {f"/s{i}": {"get": {"responses": {"200": ok(i)}}} for i in range(count)},
+        "components": {"schemas": schemas},
+    }
+    new = copy.deepcopy(old)
+    new["components"]["schemas"]["S3"]["properties"]["v"]["type"] = "integer"
+    changes = compare_specs(old, new)
+    assert len(changes) == count
+    assert {c.pointer for c in changes} == {"/components/schemas/S3/properties/v/type"}
+    by_path = {c.path: c.text for c in changes}
+    assert (
+        by_path["/s3"] == "response property v type changed from string to integer for status 200"
+    )
+    assert (
+        by_path["/s0"]
+        == "response property p3/v type changed from string to integer for status 200"
+    )

@@ -11,7 +11,8 @@ with the same content is no change), `allOf` members are merged into one object 
 property moved into a member is no change), and each pair of nodes is compared once: the
 result is reused wherever the same pair is reached again, which is what keeps a 13 MB spec
 with hundreds of operations over the same components fast. Recursive schemas stop at the
-pair already being compared.
+pair already being compared, and a fact reached along several paths is reported once, along
+the shortest (`_shortest_paths`).
 """
 
 from __future__ import annotations
@@ -81,19 +82,23 @@ class SchemaComparer:
         self.new = new
         self.direction = direction
         self._done: dict[tuple[int, int], list[Delta]] = {}
+        self._this_walk: dict[tuple[int, int], list[Delta]] = {}
         self._active: dict[tuple[int, int], int] = {}
         self._lowest = math.inf
 
     def compare(self, old: Any, old_pointer: str, new: Any, new_pointer: str) -> list[Delta]:
-        """The deltas from `old` to `new`; each pair is computed once unless it is part of a
-        cycle that is still open (then a result would miss what the cycle adds)."""
+        """The deltas from `old` to `new`. Each pair is computed once for the whole report,
+        except a pair inside a cycle that is still open: its result lacks what the cycle adds
+        when the pair is reached from elsewhere, so it is kept for this walk only (which
+        still bounds a walk by the size of the schemas)."""
         o, op = self.old.resolve(old, old_pointer)
         n, np = self.new.resolve(new, new_pointer)
         if not isinstance(o, dict) or not isinstance(n, dict):
             return []
         key = (id(o), id(n))
-        if key in self._done:
-            return self._done[key]
+        found = self._done.get(key, self._this_walk.get(key))
+        if found is not None:
+            return found
         if key in self._active:
             self._lowest = min(self._lowest, self._active[key])
             return []
@@ -104,9 +109,10 @@ class SchemaComparer:
             deltas = self._compare(self._view(self.old, o, op), self._view(self.new, n, np))
         finally:
             del self._active[key]
-        if self._lowest >= depth:
-            self._done[key] = deltas
+        (self._done if self._lowest >= depth else self._this_walk)[key] = deltas
         self._lowest = min(outer, self._lowest)
+        if depth == 0:
+            self._this_walk.clear()
         return deltas
 
     def _compare(self, old: _View, new: _View) -> list[Delta]:
@@ -130,7 +136,7 @@ class SchemaComparer:
                 out.extend(d.under(keyword) for d in found)
         for keyword, aspect in _ALTERNATIVES.items():
             self._alternatives(keyword, aspect, old, new, out)
-        return out
+        return _shortest_paths(out)
 
     # -- keywords -------------------------------------------------------------------------
 
@@ -298,6 +304,19 @@ class SchemaComparer:
         view = _View(pointer=pointer)
         _merge(side, node, pointer, view, set(), 0)
         return view
+
+
+def _shortest_paths(deltas: list[Delta]) -> list[Delta]:
+    """One delta per fact: a schema reached along several paths (two properties with the same
+    `$ref`, a web of recursive schemas) is reported along the shortest one. Without this the
+    number of paths, and of lines, can grow exponentially with the schemas."""
+    best: dict[tuple[str, str, str, str], Delta] = {}
+    for delta in deltas:
+        key = (delta.aspect, delta.pointer, delta.side, delta.detail)
+        kept = best.get(key)
+        if kept is None or (len(delta.path), delta.path) < (len(kept.path), kept.path):
+            best[key] = delta
+    return list(best.values())
 
 
 def _merge(
