@@ -231,7 +231,10 @@ def extract(**options: Any) -> int:
     if code == 0:
         write_output(text, settings.output)
         if settings.output != "-":
-            _say(f"wrote {settings.output} ({len(extraction.spec.get('paths', {}))} paths)")
+            paths = len(extraction.spec.get("paths", {}))
+            # Where the spec came from (an image ID, the URL found) is said here, not written
+            # into the module: its bytes depend on the spec alone.
+            _say(f"wrote {settings.output} ({paths} paths) from {extraction.origin}")
     return code
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import docker
@@ -42,8 +43,10 @@ def test_the_function_server_gives_its_spec(
     assert tool_containers(docker_testbed) == before
     assert {i.id for i in docker_testbed.images.list()} <= images_before | _dangling(docker_testbed)
     module = tmp_path / "fal_openapi.py"
-    assert run_cli("extract", "--fal", target, "-o", module, cwd=tmp_path).code == 0
-    assert f"fal {target} ({mode})" in module.read_text()
+    run = run_cli("extract", "--fal", target, "-o", module, cwd=tmp_path)
+    assert run.code == 0 and f"from fal {target} ({mode})" in run.stderr
+    relative = os.path.relpath(FAL / fixture / "deploy.py", tmp_path)
+    assert f'# Source: "--fal {relative}::server"\n' in module.read_text()
 
 
 def _dangling(client: docker.DockerClient) -> set[str]:
