@@ -32,6 +32,7 @@ from openapi_meta.findings import (
 from openapi_meta.options import (
     COMMAND_GROUPS,
     COMMON_GROUPS,
+    ChangeReportOptions,
     OptionGroup,
     OptionSpec,
     OutputOptions,
@@ -183,13 +184,16 @@ def extract(ctx: click.Context, **_: Any) -> int:
     user_file_findings = check_targets(settings, "extract")
     existed = output.output == "-" or Path(output.output).exists()
     extraction = _extract(settings)
-    text = render(extraction.spec, fmt, source=extraction.origin)
+    text = render(extraction.spec, fmt, source=_source_label(settings))
     code = _finish([*extraction.findings, *user_file_findings], settings)
     if code == 0:
         write_output(text, output.output)
         paths = plural(len(extraction.spec.get("paths", {})), "path")
         if output.output != "-":
-            _note(settings, f"wrote {display_path(Path(output.output))} ({paths})")
+            # Where the spec came from (an image ID, the URL found) is said here, not
+            # written into the module: its bytes depend on the spec alone.
+            where = display_path(Path(output.output))
+            _note(settings, f"wrote {where} ({paths}) from {extraction.origin}")
         if not existed and fmt == "python" and not user_file_findings:
             snippet = import_snippet(Path(output.output))
             _note(settings, "import it in your fal file like this:\n" + _indent(snippet))
@@ -199,34 +203,111 @@ def extract(ctx: click.Context, **_: Any) -> int:
 @cli.command(cls=_SectionedCommand, params=_options("check"))
 @click.pass_context
 def check(ctx: click.Context, **_: Any) -> int:
-    """Fail (exit 1, with a diff) when the committed module differs from the source's spec.
+    """Fail (exit 1) when the committed module is not what extract writes now, and say what
+    changed for clients (breaking / warning / info, with oasdiff's rule ids), then the diff.
 
     Run it in CI before `fal deploy`, with the same source options as `extract`:
 
     \b
       openapi-meta check --file openapi.yaml --module fal_openapi.py
+      openapi-meta check --fail-on breaking --format markdown > comment.md
 
     With [tool.openapi-meta] in pyproject.toml (file = "openapi.yaml",
-    output = "fal_openapi.py") a bare `openapi-meta check` does the same.
+    output = "fal_openapi.py") a bare `openapi-meta check` does the same. A file that is not
+    exactly what openapi-meta writes (edited by hand) always fails. With GITHUB_ACTIONS=true
+    each change is also an annotation on the file.
     """
-    from openapi_meta.check import compare_with_module
+    from openapi_meta.check import check_output, output_format
+    from openapi_meta.provenance import regenerate_command
     from openapi_meta.targets import check_targets
 
     settings = settings_from_command_line(ctx)
     user_file_findings = check_targets(settings, "check")
     extraction = _extract(settings)
-    code = _finish([*extraction.findings, *user_file_findings], settings)
-    result = compare_with_module(extraction.spec, settings.module_path)
-    if not result.up_to_date:
-        if not settings[ReportOptions].quiet:
-            click.echo(result.diff, nl=False)
-        _say(
-            f"{result.module} is stale: regenerate it with `openapi-meta extract"
-            f" ... -o {result.module}` and commit it"
-        )
+    strict = _finish(
+        [*extraction.findings, *user_file_findings], settings, consequence="the check fails"
+    )
+    from openapi_meta.config import display_path
+
+    path = Path(display_path(settings.module_path))  # what messages and annotations name
+    choice = settings[ChangeReportOptions]
+    result = check_output(
+        extraction.spec, path, output_format(path, None), source=_source_label(settings)
+    )
+    given = {
+        name: value
+        for name, value in ctx.params.items()
+        if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
+    }
+    report = result.report(choice.fail_on, regenerate_command(given, given.get("module")))
+    if choice.format != "text" or not result.up_to_date:
+        _annotate(report, path, result.written.text, result.written.fmt)
+        if not settings[ReportOptions].quiet or choice.format != "text":
+            rendered = _render(report, choice.format, file=str(path), up_to_date=result.up_to_date)
+            click.echo(rendered, nl=False)
+    verdict = result.verdict(report, choice.fail_on, strict=bool(strict))
+    if report.failed or strict:
+        _say(verdict)
         return 1
-    _note(settings, f"{result.module} is up to date")
-    return code
+    _note(settings, verdict)
+    return 0
+
+
+_REPORT_FORMAT = click.option(
+    "--format",
+    "report_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    help="How to write the change report on stdout (markdown: a pull-request comment).",
+)
+
+
+@cli.command("diff")
+@click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
+@_REPORT_FORMAT
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "warning", "any"]),
+    help="Exit 1 when a change reaches this level (default: exit 0 whatever changed).",
+)
+def diff_command(old: Path, new: Path, report_format: str, fail_on: str | None) -> int:
+    """What changed for clients from OLD to NEW: two modules written by openapi-meta, or any
+    two spec files (converted to OpenAPI 3.0.3 first, as `convert` does).
+
+    \b
+      openapi-meta diff old/fal_openapi.py fal_openapi.py
+      git show main:fal_openapi.py > base.py
+      openapi-meta diff base.py fal_openapi.py --format markdown
+      openapi-meta diff v1.yaml v2.yaml --fail-on breaking
+    """
+    from openapi_meta.diff import diff_report, read_side
+
+    before, after = read_side(old), read_side(new)
+    report = diff_report(before, after, fail_on)
+    _annotate(report, new, after.text, after.fmt)
+    click.echo(_render(report, report_format), nl=False)
+    return 1 if report.failed else 0
+
+
+def _source_label(settings: Settings) -> str:
+    from openapi_meta.provenance import source_label
+
+    return source_label(settings)
+
+
+def _render(report: Any, fmt: str, **extra: object) -> str:
+    from openapi_meta.changes.render import render_report
+
+    return render_report(report, fmt, **extra)
+
+
+def _annotate(report: Any, path: Path, text: str, fmt: str) -> None:
+    """GitHub Actions shows `::error` lines on stdout as annotations on the file."""
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        from openapi_meta.changes.render import github_annotations
+
+        click.echo(github_annotations(report, str(path), text, fmt), nl=False)
 
 
 def _convert_options() -> list[click.Parameter]:
@@ -368,7 +449,9 @@ def _write_report(settings: Settings, findings: Sequence[Finding]) -> None:
         write_atomic(report, findings_report(findings).encode())
 
 
-def _finish(findings: Sequence[Finding], settings: Settings) -> int:
+def _finish(
+    findings: Sequence[Finding], settings: Settings, consequence: str = "nothing written"
+) -> int:
     """Report findings; the exit code they imply (1 under --strict with warnings).
 
     -q shows nothing but what fails the run: under --strict, the warnings that do."""
@@ -379,7 +462,7 @@ def _finish(findings: Sequence[Finding], settings: Settings) -> int:
     if text and (failing or not options.quiet):
         _say(text)
     if failing:
-        _say(f"--strict: failing on {plural(len(failing), 'warning')}; nothing written")
+        _say(f"--strict: failing on {plural(len(failing), 'warning')}; {consequence}")
         return 1
     return 0
 

@@ -244,6 +244,21 @@ class ReportOptions(OptionGroup):
 
 
 # Groups every source takes, in `--help` order.
+class ChangeReportOptions(OptionGroup):
+    """How `check` reports what changed, and which change fails it."""
+
+    title: ClassVar[str] = "Change report"
+
+    format: Annotated[
+        Literal["text", "markdown", "json"],
+        Opt("How to write the change report on stdout (markdown: a pull-request comment)."),
+    ] = "text"
+    fail_on: Annotated[
+        Literal["any", "breaking", "warning"],
+        Opt("Which stale module fails: any (default), one with a breaking change or a warning."),
+    ] = "any"
+
+
 COMMON_GROUPS: tuple[type[OptionGroup], ...] = (
     TidyOptions,
     RemoteRefOptions,
@@ -253,7 +268,7 @@ COMMON_GROUPS: tuple[type[OptionGroup], ...] = (
 # names are unique within a command, not across commands (both may have a --format).
 COMMAND_GROUPS: dict[str, tuple[type[OptionGroup], ...]] = {
     "extract": (OutputOptions, FormatOptions),
-    "check": (ModuleOptions,),
+    "check": (ModuleOptions, ChangeReportOptions),
 }
 # Groups a command reads from pyproject.toml without offering their options: `check`
 # compares with the module `extract` writes, the `output` setting.

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from openapi_meta.config import Settings
 from openapi_meta.deploy_file import check_deploy_file
-from openapi_meta.emit import read_module_spec
 from openapi_meta.errors import UsageError
 from openapi_meta.findings import Finding
 from openapi_meta.options import OutputOptions, ReportOptions
@@ -26,7 +25,11 @@ def check_targets(settings: Settings, command: str) -> list[Finding]:
     if report is not None:
         _writable(report)
     if command == "check":
-        read_module_spec(settings.module_path)
+        from openapi_meta.check import output_format
+        from openapi_meta.emit import read_output
+
+        path = settings.module_path
+        read_output(path, output_format(path, None), verify=False)  # exists, and is ours
         module = settings.module_path
     else:
         output = settings[OutputOptions].output

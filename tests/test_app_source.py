@@ -52,7 +52,9 @@ def test_a_file_path_target(tmp_path: Path) -> None:
     target = f"{APPS / 'fastapi_app.py'}:app"
     run = run_cli("extract", "--app", target, "-o", out, cwd=tmp_path)
     assert run.code == 0, run.stderr
-    assert f"app {target}" in out.read_text()
+    # The header names the file relative to the working folder (no pyproject.toml here).
+    relative = os.path.relpath(APPS / "fastapi_app.py", tmp_path)
+    assert f'# Source: "--app {relative}:app"\n' in out.read_text()
 
 
 def test_prints_at_import_do_not_reach_the_spec(tmp_path: Path) -> None:

@@ -75,18 +75,25 @@ def test_check_passes_then_fails_with_a_readable_diff(tmp_path: Path, spec: Path
     assert ok.code == 0, ok.stderr
     assert "is up to date" in ok.stderr
 
+    committed = module.read_text().splitlines()
     spec.write_text(VALID.replace("description: ok", "description: All the items"))
     stale = run_cli("check", "--file", spec, "--module", module)
     assert stale.code == 1
-    assert '\n-            "description": "ok"\n' in stale.stdout
-    assert '\n+            "description": "All the items"\n' in stale.stdout
-    assert "is stale: regenerate it" in stale.stderr
+    # The diff is of the module itself: its lines, its line numbers, its indentation.
+    removed = '      "description": "ok"'
+    assert f"\n-{removed}\n" in stale.stdout
+    assert '\n+      "description": "All the items"\n' in stale.stdout
+    header = next(line for line in stale.stdout.splitlines() if "/responses/200" in line)
+    first = int(header.split()[1].lstrip("-").split(",")[0])
+    assert removed in committed[first - 1 : first + 6]
+    assert header.endswith(" /paths/~1items/get/responses/200")
+    assert "is stale: regenerate it with `openapi-meta extract --file" in stale.stderr
 
 
 def test_check_without_a_module_is_a_usage_error(tmp_path: Path, spec: Path) -> None:
     run = run_cli("check", "--file", spec, "--module", tmp_path / "nope.py")
     assert run.code == 2
-    assert "nope.py: no such module" in run.stderr
+    assert "nope.py: no such file" in run.stderr
 
 
 def test_check_on_a_foreign_module_says_so(tmp_path: Path, spec: Path) -> None:
@@ -271,15 +278,18 @@ def test_report_and_verbose(tmp_path: Path, spec: Path) -> None:
 def test_header_records_the_spec_relative_to_the_current_folder(tmp_path: Path, spec: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.openapi-meta]\nfile = "openapi.yaml"\n')
     assert run_cli("extract", cwd=tmp_path).code == 0
-    assert '# Source: "openapi.yaml"\n' in (tmp_path / "fal_openapi.py").read_text()
+    assert '# Source: "--file openapi.yaml"\n' in (tmp_path / "fal_openapi.py").read_text()
 
 
-def test_check_compares_the_spec_not_the_header(tmp_path: Path, spec: Path) -> None:
+def test_check_cannot_vouch_for_a_module_from_another_version(tmp_path: Path, spec: Path) -> None:
     module = tmp_path / "fal_openapi.py"
     assert run_cli("extract", "--file", spec, "-o", module).code == 0
     text = module.read_text()
     module.write_text(text.replace("openapi-meta 0.", "openapi-meta 999.", 1))
-    assert run_cli("check", "--file", spec, "--module", module).code == 0
+    run = run_cli("check", "--file", spec, "--module", module, "--fail-on", "breaking")
+    assert run.code == 1
+    assert "written by openapi-meta 999." in run.stdout
+    assert f"{module} is from another version: regenerate it with" in run.stderr
 
 
 def test_report_is_written_when_strict_refuses_the_result(tmp_path: Path) -> None:
@@ -326,7 +336,7 @@ def _marker_command(tmp_path: Path) -> list[str]:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["check", "--module", "nope.py"], "nope.py: no such module"),
+        (["check", "--module", "nope.py"], "nope.py: no such file"),
         (["extract", "-o", "no/such/folder/m.py"], "cannot write here (no/such/folder: no such"),
         (["extract", "-o", "spec.txt"], "spec.txt: cannot tell the format from the suffix"),
         (["extract", "-o", "a_folder.py"], "a_folder.py: is a folder"),

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from openapi_meta.emit import (
-    read_module_spec,
+    read_output,
     render_json,
     render_module,
     render_yaml,
@@ -140,11 +140,13 @@ def test_json_and_yaml_output_round_trip() -> None:
     }
 
 
-def test_read_module_spec_reads_without_executing(tmp_path: Path) -> None:
+def test_read_output_reads_without_executing(tmp_path: Path) -> None:
     spec = {"openapi": "3.0.3", "paths": {}}
     module = tmp_path / "m.py"
     module.write_text("raise SystemExit(5)\n" + render_module(spec, source="s"))
-    assert read_module_spec(module) == spec
+    written = read_output(module, "python")
+    assert written.spec == spec
+    assert written.edits == ("line 1 was added: `raise SystemExit(5)`",)
 
 
 def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path: Path) -> None:
@@ -243,3 +245,12 @@ def test_any_json_document_survives_emit_and_import(spec: dict, source: str) -> 
     namespace = exec_module_text(text)
     assert json.dumps(namespace["metadata"]) == json.dumps({"openapi": spec})
     assert namespace["SPEC_SHA256"] == spec_sha256(spec)
+
+
+def test_yaml_has_no_anchors_for_shared_objects() -> None:
+    """The same bytes for the same data, whether or not the spec's dicts are shared."""
+    shared = {"type": "string"}
+    assert render_yaml({"a": shared, "b": shared}) == render_yaml(
+        {"a": {"type": "string"}, "b": {"type": "string"}}
+    )
+    assert "&" not in render_yaml({"a": shared, "b": [shared]})

@@ -365,7 +365,7 @@ def test_help_groups_options_by_source() -> None:
 
 
 class _CheckReport(OptionGroup):
-    """A group as `check --format text|json` would declare it (issue 10's, say)."""
+    """A second group with a --format, as check has (ChangeReportOptions)."""
 
     title: ClassVar[str] = "Change report"
 
@@ -375,27 +375,17 @@ class _CheckReport(OptionGroup):
 def test_two_commands_may_each_have_a_format(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Option names are unique within a command: check's --format and extract's are two
-    options, and `format` in pyproject.toml is each command's own."""
-    from openapi_meta.config import pyproject_keys
-    from openapi_meta.options import COMMAND_GROUPS, FormatOptions
+    """Option names are unique within a command: check's --format (the change report's) and
+    extract's (the output's) are two options, and `format` in pyproject.toml is each
+    command's own."""
+    from openapi_meta.options import ChangeReportOptions, FormatOptions
 
-    monkeypatch.setitem(COMMAND_GROUPS, "check", (*COMMAND_GROUPS["check"], _CheckReport))
-    command_options.cache_clear()
-    pyproject_keys.cache_clear()
-    try:
-        assert command_options("check")["format"].group is _CheckReport
-        assert command_options("extract")["format"].group is FormatOptions
-        (tmp_path / "pyproject.toml").write_text(
-            '[tool.openapi-meta]\nfile = "a"\nformat = "json"\n'
-        )
-        monkeypatch.chdir(tmp_path)
-        assert build_settings({}, command="check")[_CheckReport].format == "json"
-        assert build_settings({}, command="extract")[FormatOptions].format == "json"
-    finally:
-        monkeypatch.undo()
-        command_options.cache_clear()
-        pyproject_keys.cache_clear()
+    assert command_options("check")["format"].group is ChangeReportOptions
+    assert command_options("extract")["format"].group is FormatOptions
+    (tmp_path / "pyproject.toml").write_text('[tool.openapi-meta]\nfile = "a"\nformat = "json"\n')
+    monkeypatch.chdir(tmp_path)
+    assert build_settings({}, command="check")[ChangeReportOptions].format == "json"
+    assert build_settings({}, command="extract")[FormatOptions].format == "json"
 
 
 def test_an_option_declared_twice_in_one_command_is_refused(

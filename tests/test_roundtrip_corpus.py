@@ -49,4 +49,4 @@ def test_extract_then_check(tmp_path: Path, path: Path) -> None:
     changed.write_text(json.dumps(spec), encoding="utf-8")
     stale = run_cli("check", "--file", changed, "--module", module)
     assert stale.code == 1, stale.stderr[-3000:]
-    assert f'+    "title": "{marker}"' in stale.stdout
+    assert f'\n+  "title": "{marker}"' in stale.stdout  # the module's own lines

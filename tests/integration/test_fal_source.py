@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import docker
@@ -45,7 +46,9 @@ def test_the_function_server_gives_its_spec(
     module = tmp_path / "fal_openapi.py"
     written = run_cli("extract", "--fal", target, "-o", module, cwd=tmp_path)
     assert written.code == 0, written.stderr
-    assert f"fal {target} ({mode})" in module.read_text()
+    assert f"from fal {target} ({mode})" in written.stderr
+    relative = os.path.relpath(FAL / fixture / "deploy.py", tmp_path)
+    assert f'# Source: "--fal {relative}::server"\n' in module.read_text()
     # body/ imports fal_openapi plainly (fal deploy finds it only from its folder); image-cmd/
     # does not import it.
     warned = "warning: fal-deploy-import at /: deploy.py, line" in written.stderr
