@@ -125,6 +125,8 @@ def remove_run_containers(client: Any, run_id: str, *, wait: float = 10.0) -> li
     none (a removal can still be under way when the engine answers); the short IDs removed."""
     import docker.errors
 
+    from openapi_meta.engine.resolve import engine_errors
+
     removed: list[str] = []
     deadline = time.monotonic() + wait
     while True:
@@ -135,6 +137,11 @@ def remove_run_containers(client: Any, run_id: str, *, wait: float = 10.0) -> li
             )
         except docker.errors.DockerException:
             return removed
+        except engine_errors():  # over ssh://: no session to spare yet, while others end
+            if time.monotonic() > deadline:
+                return removed
+            time.sleep(0.2)
+            continue
         if not containers or time.monotonic() > deadline:
             return removed
         if all(c.short_id in removed for c in containers):

@@ -20,6 +20,7 @@ from openapi_meta.sources.preflight import (
     diagnose,
     group_listeners,
     listeners,
+    loopback_only,
     local_container_reader,
     parse_tcp,
     proc_reader,
@@ -125,9 +126,9 @@ LOOPBACK_8188 = Listener(8188, "127.0.0.1")
         (
             [LOOPBACK_8188],
             Target(8188, argv=("python3", "main.py", "--listen", "127.0.0.1")),
-            "the server listens only on 127.0.0.1:8188 inside the container: neither this tool"
-            " nor fal's gateway can reach it; start it listening on 0.0.0.0: --listen 0.0.0.0"
-            " instead of 127.0.0.1",
+            "the server listens only on 127.0.0.1:8188 inside the container: fal's gateway"
+            " cannot reach it; start it listening on 0.0.0.0: --listen 0.0.0.0 instead of"
+            " 127.0.0.1",
         ),
         ([LOOPBACK_8188], Target(8188, in_container=False), None),  # --command: loopback is fine
         ([ANY_8000], Target(8000), None),  # open to us: the silence is something else
@@ -137,6 +138,15 @@ LOOPBACK_8188 = Listener(8188, "127.0.0.1")
 )
 def test_diagnosis(found: list[Listener], target: Target, message: str | None) -> None:
     assert diagnose(found, target) == message
+
+
+def test_a_server_reached_inside_its_namespace_is_still_checked_for_a_loopback_bind() -> None:
+    """Once a spec came by a route inside the container, only the loopback bind matters."""
+    loopback_and_any = [LOOPBACK_8188, Listener(8188, "0.0.0.0")]
+    assert loopback_only([LOOPBACK_8188], Target(8188)) is not None
+    assert loopback_only(loopback_and_any, Target(8188)) is None
+    assert loopback_only([LOOPBACK_8188, ANY_8000], Target(8000)) is None
+    assert loopback_only([LOOPBACK_8188], Target(8188, in_container=False)) is None
 
 
 def test_group_listeners_follow_a_real_server_that_starts_late() -> None:

@@ -26,7 +26,7 @@ from openapi_meta.cleanup import HELPER_REPOSITORY, ROLE_LABEL
 from openapi_meta.engine.execs import NOT_FOUND_CODES, Finished, run_in_container
 from openapi_meta.engine.fetchers import IMAGE_FETCHERS, OM_FETCH, OM_FETCH_PATH, Exchange, Fetcher
 from openapi_meta.engine.rawhttp import MAX_ANSWER_BYTES, AnswerTimedOut, Unanswered
-from openapi_meta.engine.resolve import Engine, explain
+from openapi_meta.engine.resolve import Engine, engine_errors, explain
 from openapi_meta.errors import SourceError
 from openapi_meta.sources.readiness import RouteUnusable
 
@@ -94,6 +94,7 @@ class ContainerNetns:
         self._probed = False
         self._helper_id: str | None = None
         self._lock = threading.Lock()
+        self._calls = threading.BoundedSemaphore(engine.concurrent_calls)
 
     def image_fetcher(self) -> Fetcher | None:
         """The first fetcher the image has (probed on first use), or None."""
@@ -177,8 +178,9 @@ class ContainerNetns:
 
     def _exec(self, container_id: str, argv: Sequence[str], timeout: float, limit: int) -> Finished:
         try:
-            return run_in_container(
-                self.engine.client.api, container_id, argv, timeout=timeout, limit=limit
-            )
-        except docker.errors.DockerException as exc:
+            with self._calls:
+                return run_in_container(
+                    self.engine.client.api, container_id, argv, timeout=timeout, limit=limit
+                )
+        except engine_errors() as exc:
             raise Unanswered(f"exec failed: {explain(exc)}") from exc

@@ -71,6 +71,13 @@ class Engine:
     def describe(self) -> str:
         return f"{self.product} at {self.address.url} ({self.address.origin})"
 
+    @property
+    def concurrent_calls(self) -> int:
+        """How many streaming calls (execs) may run at once. Over ssh:// every connection
+        is an SSH session, and sshd allows 10 per client by default (MaxSessions): an exec
+        holds one for its stream and one for the calls around it."""
+        return 3 if self.address.scheme == "ssh" else 6
+
     def close(self) -> None:
         self.client.close()
 
@@ -215,6 +222,18 @@ def _rootless(client: Any) -> bool:
     with contextlib.suppress(Exception):
         return any("rootless" in str(o) for o in client.info().get("SecurityOptions") or [])
     return False
+
+
+def engine_errors() -> tuple[type[Exception], ...]:
+    """What an engine call can raise: docker-py's errors, and over ssh:// paramiko's own
+    (a session the server refuses to open), which docker-py lets through."""
+    import docker.errors
+
+    try:
+        from paramiko import SSHException
+    except ImportError:
+        return (docker.errors.DockerException,)
+    return (docker.errors.DockerException, SSHException)
 
 
 def explain(exc: Exception) -> str:

@@ -41,9 +41,20 @@ from openapi_meta.engine.routes import allowed_routes, container_routes
 from openapi_meta.errors import SourceError, UsageError
 from openapi_meta.sources import RawDocument
 from openapi_meta.sources.discovery import Options
-from openapi_meta.sources.preflight import ProcReader, Target, container_preflight
+from openapi_meta.sources.preflight import (
+    ProcReader,
+    Target,
+    container_listeners,
+    diagnose,
+    loopback_only,
+)
 from openapi_meta.sources.progress import Progress
-from openapi_meta.sources.readiness import LOG_LINES, check_alive, wait_for_spec_on
+from openapi_meta.sources.readiness import (
+    LOG_LINES,
+    check_alive,
+    error_with_logs,
+    wait_for_spec_on,
+)
 from openapi_meta.sources.spec_disabled import environment_of, spec_disabled
 
 HOST = "127.0.0.1"
@@ -206,6 +217,8 @@ class DockerSource:
         # What the server listens on: this machine's /proc for a local engine, else read
         # inside the container's network namespace through the engine.
         read = None if engine.ports_here else _netns_reader(netns)
+        target = Target(port, self.port_option, argv=argv)
+        listening = container_listeners(attrs, read=read)
         with container_routes(
             engine, netns, port=port, host_port=host_port, headers=headers, allowed=allowed
         ) as reach:
@@ -217,13 +230,15 @@ class DockerSource:
                 spec_path=self.spec_path,
                 not_tried=reach.not_tried,
                 options=Options(route_check=self.route_check, preset=self.preset),
-                preflight=container_preflight(
-                    attrs, Target(port, self.port_option, argv=argv), read=read
-                ),
+                preflight=listening and (lambda: diagnose(listening(), target)),
                 spec_disabled=spec_disabled(argv, env),
             )
-        if self.verbose:
-            progress.note(f"reached the server through {route.name}")
+            if self.verbose:
+                progress.note(f"reached the server through {route.name}")
+            # A route inside the container's namespace reaches a server fal's gateway cannot.
+            problem = listening and loopback_only(listening(), target)
+            if problem:
+                raise error_with_logs(problem, watched)
         return found
 
     def _start(

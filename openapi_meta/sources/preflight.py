@@ -148,16 +148,8 @@ class Target:
 def diagnose(found: list[Listener], target: Target) -> str | None:
     """Why `target.port` is silent, given what the server listens on; None when there is
     nothing to say (nothing listens yet, or the port is open to us)."""
-    on_port = [listener for listener in found if listener.port == target.port]
-    if on_port:
-        if target.in_container and all(listener.loopback for listener in on_port):
-            where = ", ".join(str(listener) for listener in on_port)
-            return (
-                f"the server listens only on {where} inside the container: neither this tool"
-                " nor fal's gateway can reach it; start it listening on 0.0.0.0"
-                f"{_bind_hint(target.argv)}"
-            )
-        return None
+    if any(listener.port == target.port for listener in found):
+        return loopback_only(found, target)
     usable = [x for x in found if not (target.in_container and x.loopback)] or found
     if not usable:
         return None
@@ -168,6 +160,19 @@ def diagnose(found: list[Listener], target: Target) -> str | None:
     else:
         fix = f"use --port {port} (and exposed_port={port} in @fal.function)"
     return f"nothing listens on {target.port}; the server listens on {where}: {fix}"
+
+
+def loopback_only(found: list[Listener], target: Target) -> str | None:
+    """Why fal's gateway cannot reach a container's server that binds `target.port` on a
+    loopback address only, even when a route inside its namespace reached it; else None."""
+    on_port = [listener for listener in found if listener.port == target.port]
+    if not (target.in_container and on_port and all(x.loopback for x in on_port)):
+        return None
+    where = ", ".join(str(listener) for listener in on_port)
+    return (
+        f"the server listens only on {where} inside the container: fal's gateway cannot"
+        f" reach it; start it listening on 0.0.0.0{_bind_hint(target.argv)}"
+    )
 
 
 def _bind_hint(argv: tuple[str, ...]) -> str:
@@ -184,17 +189,17 @@ def _bind_hint(argv: tuple[str, ...]) -> str:
     return ""
 
 
-def container_preflight(
-    attrs: dict[str, object], target: Target, read: ProcReader | None = None
-) -> Callable[[], str | None] | None:
-    """The diagnosis for a running container (`attrs` from the engine's inspect): through
+def container_listeners(
+    attrs: dict[str, object], read: ProcReader | None = None
+) -> Callable[[], list[Listener]] | None:
+    """What a running container (`attrs` from the engine's inspect) listens on: through
     `read` when given (a remote engine's), else through this machine's /proc when the engine
     runs here, else None (nothing to read)."""
     if read is None:
         read = local_container_reader(attrs)
         if read is None:
             return None
-    return lambda: diagnose(listeners(read), target)
+    return lambda: listeners(read)
 
 
 def local_container_reader(

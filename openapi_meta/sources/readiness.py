@@ -157,7 +157,7 @@ def wait_for_spec_on(
                 last[route.name] = exc
                 usable.remove(route)
                 if not usable:
-                    raise _with_logs(
+                    raise error_with_logs(
                         f"no route reaches the server ({_last_attempts(last, not_tried)})",
                         watched,
                     ) from exc
@@ -167,20 +167,20 @@ def wait_for_spec_on(
                 last = {route.name: exc}
                 answered = route
                 if spec_disabled is not None:
-                    raise _with_logs(f"{spec_disabled}\n{exc}", watched) from exc
+                    raise error_with_logs(f"{spec_disabled}\n{exc}", watched) from exc
                 if not exc.busy:
                     first_answer = first_answer or time.monotonic()
                     if time.monotonic() - first_answer >= NO_SPEC_GRACE:
-                        raise _with_logs(str(exc), watched) from exc
+                        raise error_with_logs(str(exc), watched) from exc
                 break
         if answered is None:
             cause = silent.cause()
             if cause is not None:
-                raise _with_logs(cause, watched)
+                raise error_with_logs(cause, watched)
         now = time.monotonic()
         if now + delay >= deadline:
             check_alive(watched)
-            raise _with_logs(
+            raise error_with_logs(
                 f"timed out after {timeout:g} s waiting for the server's spec"
                 f" ({_last_attempts(last, not_tried)}); raise --startup-timeout if it needs longer",
                 watched,
@@ -224,12 +224,13 @@ def check_alive(watched: Watched | None) -> None:
         return
     code = watched.exit_code()
     if code is not None:
-        raise _with_logs(
+        raise error_with_logs(
             f"{watched.description} exited with code {code} before serving a spec", watched
         )
 
 
-def _with_logs(message: str, watched: Watched | None) -> SourceError:
+def error_with_logs(message: str, watched: Watched | None) -> SourceError:
+    """`message` followed by the last log lines of what was watched."""
     if watched is None:
         return SourceError(message)
     tail = watched.log_tail(LOG_LINES).rstrip()

@@ -136,9 +136,9 @@ def test_loopback_bind_in_the_container_is_named_in_seconds(
     run, _, _ = extract(tmp_path, "--image", COMFYUI_STANDIN, "--startup-timeout", "10")
     assert run.returncode == 3
     assert (
-        "the server listens only on 127.0.0.1:8188 inside the container: neither this tool nor"
-        " fal's gateway can reach it; start it listening on 0.0.0.0: --listen 0.0.0.0 instead"
-        " of 127.0.0.1" in run.stderr
+        "the server listens only on 127.0.0.1:8188 inside the container: fal's gateway cannot"
+        " reach it; start it listening on 0.0.0.0: --listen 0.0.0.0 instead of 127.0.0.1"
+        in run.stderr
     )
 
 

@@ -42,6 +42,11 @@ pytestmark = pytest.mark.slow
 ON_ENGINE2 = {"DOCKER_HOST": ENGINE2_HOST}
 OVER_SSH = {"DOCKER_HOST": f"ssh://{ENGINE2_SSH_HOST}", "HOME": str(ENGINE2_SSH_HOME)}
 STATIC_PATHS = {"/", "/openapi.json"}
+# A server that takes connections on 8000 and never answers: the preflight sees it listen.
+SILENT = (
+    'python3 -c \'import socket, time; s = socket.socket(); s.bind(("0.0.0.0", 8000));'
+    ' s.listen(); print("silent on 8000", flush=True); time.sleep(600)\''
+)
 STARTED: list[int] = []
 
 
@@ -128,8 +133,7 @@ def test_an_image_with_python3_is_reached_by_exec(
     assert set(spec["paths"]) == EXPECTED_PATHS[FASTAPI]
     assert "reached the server through exec of python3 in the container" in result.stderr
     assert "engine: Docker" in result.stderr and f"at {ENGINE2_HOST} (DOCKER_HOST)" in result.stderr
-    image_id = nothing_left.images.get(FASTAPI).id
-    assert image_id in module.read_text().splitlines()[1]
+    assert f'# Source: "--image {FASTAPI}"' in module.read_text().splitlines()
 
 
 def test_an_image_with_only_a_static_server_is_reached_by_a_helper(
@@ -146,16 +150,35 @@ def test_an_image_with_only_a_static_server_is_reached_by_a_helper(
 def test_when_nothing_answers_the_error_says_what_each_route_did(
     nothing_left: docker.DockerClient, tmp_path: Path
 ) -> None:
-    args = ["extract", "--image", STATIC_SERVER, "--port", "9999", "--startup-timeout", "3"]
+    args = ["extract", "--image", FASTAPI, "--cmd", SILENT, "--startup-timeout", "3"]
     result = run_cli(ON_ENGINE2, *args, cwd=tmp_path)
     assert result.returncode == 3
     assert "timed out after 3 s" in result.stderr
-    assert "om-fetch: connection refused" in result.stderr
+    assert (
+        "exec of python3 in the container: http://127.0.0.1:8000/: no answer in time"
+        in result.stderr
+    )
     assert "not tried: the published port (the engine runs in another network namespace)" in (
         result.stderr
     )
-    assert "listening on 0.0.0.0:8000" in result.stderr  # the server's own log
+    assert "silent on 8000" in result.stderr  # the server's own log
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("engine", [ON_ENGINE2, OVER_SSH], ids=["unix", "ssh"])
+def test_a_wrong_port_is_named_through_the_engine(
+    engine: dict[str, str], nothing_left: docker.DockerClient, tmp_path: Path
+) -> None:
+    """The preflight reads what the server listens on inside the remote engine's namespace,
+    even from an image with no shell (a helper container reads it)."""
+    args = ["extract", "--image", STATIC_SERVER, "--port", "9999", "--startup-timeout", "20"]
+    result = run_cli(engine, *args, cwd=tmp_path)
+    assert result.returncode == 3
+    assert (
+        "nothing listens on 9999; the server listens on 0.0.0.0:8000: use --port 8000"
+        in result.stderr
+    )
+    assert "timed out" not in result.stderr
 
 
 def test_a_crashing_server_is_exit_3_with_its_log(
@@ -289,10 +312,11 @@ def test_an_ssh_engine_is_reached_by_each_route(
 def test_the_tunnel_says_what_the_remote_port_answered(
     nothing_left: docker.DockerClient, tmp_path: Path
 ) -> None:
-    args = ["extract", "--image", STATIC_SERVER, "--port", "9999", "--startup-timeout", "3"]
+    args = ["extract", "--image", FASTAPI, "--cmd", SILENT, "--startup-timeout", "3"]
     result = run_cli(OVER_SSH, *args, cwd=tmp_path, OPENAPI_META_ROUTES="tunnel")
     assert result.returncode == 3
-    assert f"on {ENGINE2_SSH_HOST}: closed without an answer" in result.stderr
+    assert "no answer in time (the server took the connection but hung)" in result.stderr
+    assert "silent on 8000" in result.stderr
 
 
 def test_ctrl_c_over_ssh_leaves_nothing(nothing_left: docker.DockerClient, tmp_path: Path) -> None:
@@ -317,14 +341,18 @@ def test_an_unknown_host_key_is_a_clear_error(engine2: docker.DockerClient, tmp_
 # ---- the local engine --------------------------------------------------------------------
 
 
-def test_a_local_server_on_the_container_s_loopback_is_reached_by_exec(
+def test_a_local_server_on_the_container_s_loopback_is_reached_by_exec_and_named(
     docker_testbed: docker.DockerClient, tmp_path: Path
 ) -> None:
     """No published port reaches a server bound to the container's 127.0.0.1: after the
-    published port has had its chance, the run goes into the namespace."""
+    published port has had its chance, the run goes into the namespace, and finds a server
+    that fal's gateway could not reach either, which fails the run with the fix."""
     STARTED.clear()
     cmd = "python3 /app/app.py --host 127.0.0.1 --port 8000"
     result = run_cli({}, "extract", "--image", FASTAPI, "--cmd", cmd, "-v", "-o", "-", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 3, result.stderr
     assert "reached the server through exec of python3 in the container" in result.stderr
+    assert "listens only on 127.0.0.1:8000 inside the container" in result.stderr
+    assert "--host 0.0.0.0 instead of 127.0.0.1" in result.stderr
+    assert result.stdout == ""
     assert [c for pid in STARTED for c in containers_of(docker_testbed, pid)] == []
