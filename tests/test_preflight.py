@@ -20,8 +20,8 @@ from openapi_meta.sources.preflight import (
     diagnose,
     group_listeners,
     listeners,
-    loopback_only,
     local_container_reader,
+    loopback_only,
     parse_tcp,
     proc_reader,
 )
