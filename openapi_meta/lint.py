@@ -31,7 +31,6 @@ Warning codes (stable; `--strict` makes them fail the run; `--no-lint` turns the
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -49,11 +48,12 @@ _TAKES_BODY = frozenset({"post", "put", "patch"})
 def lint(spec: JSONObject, *, warnings: bool = True) -> list[Finding]:
     """Every fal-specific problem of `spec`, sorted; empty for a spec fal will use well.
     Without `warnings`, only the errors: what `fal deploy` could not send at all."""
-    findings = list(_struct_values(spec, ""))
+    findings = [] if _plain(spec) else list(_struct_values(spec, ""))
     if not findings:
-        findings.extend(struct_round_trip(spec))
+        round_trip, size = _round_trip(spec)
+        findings.extend(round_trip)
         if warnings and not any(f.level is Level.ERROR for f in findings):
-            findings.extend(_size(spec))
+            findings.extend(_size(size))
     if warnings:
         findings.extend(_operations(spec))
     return sorted(f for f in findings if warnings or f.level is Level.ERROR)
@@ -61,20 +61,26 @@ def lint(spec: JSONObject, *, warnings: bool = True) -> list[Finding]:
 
 def struct_round_trip(spec: JSONObject) -> list[Finding]:
     """Send `{"openapi": spec}` through a protobuf Struct and back, as `fal deploy` does."""
+    return _round_trip(spec)[0]
+
+
+def _round_trip(spec: JSONObject) -> tuple[list[Finding], int]:
+    """`struct_round_trip`, and the size in bytes of the Struct sent (0 when none is)."""
     from google.protobuf.message import DecodeError
     from google.protobuf.struct_pb2 import Struct, Value
 
-    changed = list(_values_a_struct_changes(spec, ""))
+    changed = [] if _plain(spec) else list(_values_a_struct_changes(spec, ""))
     if any(f.level is Level.ERROR for f in changed):
-        return changed  # Struct.update itself fails on them
+        return changed, 0  # Struct.update itself fails on them
     sent = Struct()
     try:
         sent.update({"openapi": spec})
         data = sent.SerializeToString()
     except (TypeError, ValueError, OverflowError) as exc:  # what the walks above rule out
-        return [
-            Finding("fal-struct-value", Level.ERROR, "", f"a protobuf Struct refuses it: {exc}")
-        ]
+        refused = Finding(
+            "fal-struct-value", Level.ERROR, "", f"a protobuf Struct refuses it: {exc}"
+        )
+        return [refused], 0
     try:
         # fal sends the Struct as a field of its RegisterApplicationRequest, one message
         # level down: parse it as the field of a message (a Value's struct_value), as deep.
@@ -90,8 +96,8 @@ def struct_round_trip(spec: JSONObject) -> list[Finding]:
             " objects). Keep $refs to components instead of inlining them (do not dereference"
             " the spec), or name the inline schema as a component and $ref it",
         )
-        return [depth, *changed]
-    return changed
+        return [depth, *changed], len(data)
+    return changed, len(data)
 
 
 _STRUCT_VALUE_TAG = bytes([5 << 3 | 2])  # google.protobuf.Value field 5, length-delimited
@@ -209,16 +215,51 @@ def _struct_values(value: Any, pointer: str) -> Iterator[Finding]:
         )
 
 
-def _size(spec: JSONObject) -> Iterator[Finding]:
-    size = len(json.dumps(spec, separators=(",", ":"), ensure_ascii=False).encode())
+def _size(size: int) -> Iterator[Finding]:
+    """`size`: the bytes of the Struct `fal deploy` sends, which gRPC counts."""
     if size > GRPC_MESSAGE_LIMIT:
         yield _warning(
             "fal-too-large",
             "",
-            f"the spec is {size:,} bytes as compact JSON, over gRPC's default message limit of"
-            f" {GRPC_MESSAGE_LIMIT:,} bytes: registering it with fal may fail; hide endpoints"
-            " with --exclude-path",
+            f"the spec is {size:,} bytes as the protobuf Struct fal sends, over gRPC's default"
+            f" message limit of {GRPC_MESSAGE_LIMIT:,} bytes: registering it with fal may fail;"
+            " hide endpoints with --exclude-path",
         )
+
+
+def _plain(value: Any) -> bool:
+    """Does every value travel through a Struct unchanged: string keys, finite numbers,
+    integers a double holds exactly, UTF-8 text? The common case, checked without building
+    a pointer per node; the walks that name places run only when it is not."""
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not (key.isascii() or _utf8(key)):
+                return False
+            kind = type(item)
+            if kind is str:
+                if not (item.isascii() or _utf8(item)):
+                    return False
+            elif not (kind is bool or item is None or _plain(item)):
+                return False
+        return True
+    if kind is list:
+        return all(_plain(item) for item in value)
+    if kind is str:
+        return value.isascii() or _utf8(value)
+    if kind is int:
+        return abs(value) <= EXACT_DOUBLE_INTEGERS
+    if kind is float:
+        return math.isfinite(value)
+    return kind is bool or value is None
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _operations(spec: JSONObject) -> Iterator[Finding]:
