@@ -63,6 +63,7 @@ def run_pipeline(source: Source, *, settings: Settings | None = None) -> Extract
         name=raw.name,
         ref_root=settings[FileOptions].ref_root,
         allow_remote=settings[RemoteRefOptions].allow_remote_refs,
+        owned=True,  # load_document's fresh tree: nobody else holds it
     )
     # The converted document is this run's own copy: tidy may edit it in place.
     tidied = tidy(converted.document, tidy_options(settings, raw), copy=False)

@@ -58,3 +58,14 @@ def test_case(case: Path) -> None:
     for w in want:
         if "level" in w:
             assert levels[(w["code"], w["pointer"])] == w["level"], w
+
+
+def test_an_owned_document_is_converted_in_place_to_the_same_result() -> None:
+    """`owned=True` (the pipeline's freshly loaded tree) skips the copy, nothing else."""
+    for case in CASE_DIRS:
+        if (case / "error.yaml").exists():
+            continue
+        expected = convert(_read(_input(case)), base_dir=case)
+        owned = convert(_read(_input(case)), base_dir=case, owned=True)
+        assert owned.document == expected.document, case.name
+        assert owned.findings == expected.findings, case.name

@@ -74,6 +74,8 @@ class ConversionContext:
     version: str = ""
     # 3.1: a schema `$ref` is a keyword among others; 3.0: siblings are ignored.
     schema_refs_have_siblings: bool = True
+    # The document was handed over: bundling edits it instead of a copy.
+    owned: bool = False
 
     def report(self, code: str, level: Level, pointer: str, message: str) -> None:
         self.findings.append(Finding(code, level, pointer, message))
@@ -209,6 +211,7 @@ def _bundle(document: JSONObject, context: ConversionContext) -> JSONObject:
         allow_remote=context.allow_remote,
         name=context.name,
         ref_root=context.ref_root,
+        copy=not context.owned,
     )
 
 
@@ -219,17 +222,25 @@ def convert(
     allow_remote: bool = False,
     name: str | None = None,
     ref_root: Path | None = None,
+    owned: bool = False,
 ) -> ConversionResult:
     """Return a 3.0.3 copy of `document` and the findings of every step that changed it.
 
     `base_dir` is where relative `$ref`s resolve (None: the document came from a URL);
     `allow_remote` lets `$ref`s to http(s) URLs be fetched; `name` is what messages call
     the document; `ref_root` is the folder file `$ref`s may not leave (default: `base_dir`).
+    With `owned`, the caller hands `document` over (a tree `load_document` just made, which
+    holds no node twice): it is converted in place instead of copied first.
     """
     version = detect_version(document)
     _check_supported(version, _version_field(document))
     context = ConversionContext(
-        base_dir=base_dir, allow_remote=allow_remote, name=name, version=version, ref_root=ref_root
+        base_dir=base_dir,
+        allow_remote=allow_remote,
+        name=name,
+        version=version,
+        ref_root=ref_root,
+        owned=owned,
     )
     field_name = _version_field(document)
     if type(document[field_name]) is not str:
@@ -240,7 +251,7 @@ def convert(
             f"{field_name}: {document[field_name]!r} is a number (YAML without quotes);"
             f" read as '{version}'",
         )
-    result = _bundle(document, context)  # a new document: the input is never touched
+    result = _bundle(document, context)  # a new document (unless `owned`): the input stays
     result[field_name] = version
     pointer_map = None
     if version == "2.0":

@@ -134,6 +134,8 @@ class Conform:
             if key == "$ref" and type(value) is not str:  # a reference is never read into one
                 self.misfit(node, key, pointer, type_name, shape)
                 continue
+            if _members_fine(value, shape):
+                continue  # a list or map whose members all have their shape already
             fixed = self.shaped(value, shape, join_pointer(pointer, key))
             if fixed is MISSING:
                 self.misfit(node, key, pointer, type_name, shape)
@@ -691,6 +693,30 @@ for _name in oas30.FIELDS:
             return self.require(node, pointer, node_type.name) if type(node) is dict else None
 
         setattr(Conform, f"leave_{_name}", _leave)
+
+
+# The Python types a list's or map's members may have to need no repair, by member type.
+_FINE_MEMBERS: dict[str, frozenset[type]] = {
+    **{name: frozenset({dict}) for name in oas30.FIELDS},
+    **{name: frozenset(types) for name, types in _PYTHON_TYPES.items()},
+    "any": _ANY,
+}
+
+
+def _members_fine(value: JSON, shape: Shape) -> bool:
+    kind, shape_type = shape
+    if kind == "list":
+        if type(value) is not list:
+            return False
+        members: Any = value
+    elif kind == "map":
+        if type(value) is not dict:
+            return False
+        members = value.values()
+    else:
+        return False
+    fine = _FINE_MEMBERS[shape_type]
+    return fine is _ANY or all(type(member) in fine for member in members)
 
 
 def rename_key(mapping: JSONObject, old: str, new: str) -> None:

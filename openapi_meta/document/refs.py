@@ -100,8 +100,10 @@ def bundle(
     allow_remote: bool = False,
     name: str | None = None,
     ref_root: Path | None = None,
+    copy: bool = True,
 ) -> JSONObject:
-    """A new single-file copy of `document` with every external `$ref` inlined.
+    """A new single-file copy of `document` with every external `$ref` inlined (without
+    `copy`: `document` itself, bundled in place; it must hold no node twice).
 
     `base_dir` is the root spec's folder (None for a spec fetched from a URL); `name` is what
     messages call the root document (its file name). File references may not leave
@@ -113,9 +115,9 @@ def bundle(
     # becomes two dicts and no pass's edit shows up somewhere else; the immutable leaves are
     # shared, which costs no memory (0.08 s for the 13 MB GitHub description, as fast as
     # marshal, which would keep such sharing).
-    copy: JSONObject = _own_copy(document)  # type: ignore[assignment]
+    root: JSONObject = _own_copy(document) if copy else document  # type: ignore[assignment]
     bundler = _Bundler(
-        copy,
+        root,
         document,
         base_dir=base_dir,
         context=context,
