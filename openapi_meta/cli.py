@@ -12,7 +12,8 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
@@ -43,6 +44,7 @@ from openapi_meta.sources.options import SOURCES, FileOptions, source_groups, so
 
 if TYPE_CHECKING:
     from openapi_meta.config import Settings
+    from openapi_meta.jsontypes import JSONObject
     from openapi_meta.pipeline import Extraction
 
 SOURCE_SECTION = "Source (give one)"
@@ -183,8 +185,9 @@ def extract(ctx: click.Context, **_: Any) -> int:
     output, fmt = settings[OutputOptions], settings.output_format or "python"
     user_file_findings = check_targets(settings, "extract")
     existed = output.output == "-" or Path(output.output).exists()
-    extraction = _extract(settings)
-    text = render(extraction.spec, fmt, source=_source_label(settings))
+    extraction = _extract(settings, partial(render, fmt=fmt, source=_source_label(settings)))
+    text = extraction.rendered
+    assert text is not None
     code = _finish([*extraction.findings, *user_file_findings], settings)
     if code == 0:
         write_output(text, output.output)
@@ -218,22 +221,25 @@ def check(ctx: click.Context, **_: Any) -> int:
     each change is also an annotation on the file.
     """
     from openapi_meta.check import check_output, output_format
+    from openapi_meta.emit import render
     from openapi_meta.provenance import regenerate_command
     from openapi_meta.targets import check_targets
 
     settings = settings_from_command_line(ctx)
     user_file_findings = check_targets(settings, "check")
-    extraction = _extract(settings)
+    path = settings.module_path
+    fmt = output_format(path, None)
+    source = _source_label(settings)
+    extraction = _extract(settings, partial(render, fmt=fmt, source=source))
     strict = _finish(
         [*extraction.findings, *user_file_findings], settings, consequence="the check fails"
     )
     from openapi_meta.config import display_path
 
-    path = Path(display_path(settings.module_path))  # what messages and annotations name
+    shown = Path(display_path(path))  # what messages and annotations name
     choice = settings[ChangeReportOptions]
-    result = check_output(
-        extraction.spec, path, output_format(path, None), source=_source_label(settings)
-    )
+    assert extraction.rendered is not None
+    result = check_output(extraction.spec, extraction.rendered, shown, fmt, source=source)
     given = {
         name: value
         for name, value in ctx.params.items()
@@ -241,9 +247,9 @@ def check(ctx: click.Context, **_: Any) -> int:
     }
     report = result.report(choice.fail_on, regenerate_command(given, given.get("module")))
     if choice.format != "text" or not result.up_to_date:
-        _annotate(report, path, result.written.text, result.written.fmt)
+        _annotate(report, shown, result.written.text, result.written.fmt)
         if not settings[ReportOptions].quiet or choice.format != "text":
-            rendered = _render(report, choice.format, file=str(path), up_to_date=result.up_to_date)
+            rendered = _render(report, choice.format, file=str(shown), up_to_date=result.up_to_date)
             click.echo(rendered, nl=False)
     verdict = result.verdict(report, choice.fail_on, strict=bool(strict))
     if report.failed or strict:
@@ -362,10 +368,11 @@ def convert_command(ctx: click.Context, **_: Any) -> int:
         fmt = "json"
     source = {"file": Given(str(ctx.params["input_path"]), "IN")}
     settings = conversion_settings(settings_from_command_line(ctx, source, use_pyproject=False))
-    extraction = _extract(settings)
+    extraction = _extract(settings, partial(render, fmt=fmt, source=""))  # no header in JSON
     code = _finish(extraction.findings, settings)
     if code == 0:
-        write_output(render(extraction.spec, fmt, source=extraction.origin), output)
+        assert extraction.rendered is not None
+        write_output(extraction.rendered, output)
         if output != "-":
             findings = plural(len(extraction.findings), "finding")
             _note(settings, f"wrote {output} (OpenAPI 3.0.3, {findings})")
@@ -429,13 +436,14 @@ def settings_from_command_line(
     )
 
 
-def _extract(settings: Settings) -> Extraction:
-    """Run the pipeline; the --report file is written even when the spec is invalid."""
+def _extract(settings: Settings, render: Callable[[JSONObject], str]) -> Extraction:
+    """Run the pipeline, rendering the spec with `render`; the --report file is written
+    even when the spec is invalid."""
     from openapi_meta.pipeline import run_pipeline
     from openapi_meta.sources.from_settings import make_source
 
     try:
-        return run_pipeline(make_source(settings), settings=settings)
+        return run_pipeline(make_source(settings), settings=settings, render=render)
     except InvalidSpecError as exc:
         _write_report(settings, exc.findings)
         raise

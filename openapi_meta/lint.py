@@ -49,9 +49,10 @@ _TAKES_BODY = frozenset({"post", "put", "patch"})
 def lint(spec: JSONObject, *, warnings: bool = True) -> list[Finding]:
     """Every fal-specific problem of `spec`, sorted; empty for a spec fal will use well.
     Without `warnings`, only the errors: what `fal deploy` could not send at all."""
-    findings = [] if _plain(spec) else list(_struct_values(spec, ""))
+    plain = _plain(spec)
+    findings = [] if plain else list(_struct_values(spec, ""))
     if not findings:
-        findings.extend(struct_round_trip(spec))
+        findings.extend(struct_round_trip(spec, plain=plain))
         if warnings and not any(f.level is Level.ERROR for f in findings):
             findings.extend(_size(spec))
     if warnings:
@@ -59,7 +60,7 @@ def lint(spec: JSONObject, *, warnings: bool = True) -> list[Finding]:
     return sorted(f for f in findings if warnings or f.level is Level.ERROR)
 
 
-def struct_round_trip(spec: JSONObject) -> list[Finding]:
+def struct_round_trip(spec: JSONObject, *, plain: bool | None = None) -> list[Finding]:
     """Send the spec's deepest nesting through a protobuf Struct and back, as `fal deploy`
     sends `{"openapi": spec}`: the findings on what arrives changed, or not at all.
 
@@ -67,11 +68,14 @@ def struct_round_trip(spec: JSONObject) -> list[Finding]:
     what is sent is the chain of objects and lists that leads to the spec's deepest node (its
     keys, no other values): the same verdict as the whole spec, in microseconds instead of a
     fifth of a second for GitHub's description (`Struct.update` is Python). The values the
-    Struct would change or refuse are found by the walks, with their pointers."""
+    Struct would change or refuse are found by the walks, with their pointers (`plain`:
+    what `_plain` said of the spec, when the caller already asked)."""
     from google.protobuf.message import DecodeError
     from google.protobuf.struct_pb2 import Struct, Value
 
-    changed = [] if _plain(spec) else list(_values_a_struct_changes(spec, ""))
+    if plain is None:
+        plain = _plain(spec)
+    changed = [] if plain else list(_values_a_struct_changes(spec, ""))
     if any(f.level is Level.ERROR for f in changed):
         return changed  # Struct.update itself fails on them
     pointer, objects, chain = _deepest(spec)

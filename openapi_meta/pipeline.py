@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from openapi_meta.aside import compute_aside
 from openapi_meta.cleanup import start_background_thread
 from openapi_meta.config import Settings
 from openapi_meta.errors import InvalidSpecError
@@ -37,16 +40,25 @@ def _import_stages() -> None:
 
 @dataclass(frozen=True)
 class Extraction:
-    """A valid 3.0.3 spec, where it came from, and what conversion noticed on the way."""
+    """A valid 3.0.3 spec, where it came from, what conversion noticed on the way, and the
+    output text when `run_pipeline` was given a `render`."""
 
     spec: JSONObject
     origin: str
     findings: tuple[Finding, ...]
+    rendered: str | None = None
 
 
-def run_pipeline(source: Source, *, settings: Settings | None = None) -> Extraction:
+def run_pipeline(
+    source: Source,
+    *,
+    settings: Settings | None = None,
+    render: Callable[[JSONObject], str] | None = None,
+) -> Extraction:
     """Fetch, load, convert, tidy, validate and lint; raises `InvalidSpecError` with every
-    problem found. Without `settings`, tidy and lint run with their defaults."""
+    problem found. Without `settings`, tidy and lint run with their defaults. `render`
+    makes the output text of the spec, beside validation when the spec is large (`aside`).
+    """
     settings = settings or Settings()
     warm_up = start_background_thread(_import_stages, "openapi-meta-imports")
     raw = source.fetch()
@@ -54,8 +66,6 @@ def run_pipeline(source: Source, *, settings: Settings | None = None) -> Extract
     from openapi_meta.convert import convert
     from openapi_meta.convert.tidy import tidy
     from openapi_meta.document.load import load_document
-    from openapi_meta.lint import lint
-    from openapi_meta.validate import validate
 
     converted = convert(
         load_document(raw),
@@ -68,20 +78,38 @@ def run_pipeline(source: Source, *, settings: Settings | None = None) -> Extract
     # The converted document is this run's own copy: tidy may edit it in place.
     tidied = tidy(converted.document, tidy_options(settings, raw), copy=False)
     findings = [*raw.findings, *converted.findings, *tidied.findings]
-    errors = validate(tidied.document)
+    spec = tidied.document
+    aside = None
+    if render is not None:
+        aside = compute_aside(partial(render, spec), size=len(raw.content))
+    try:
+        _check(spec, raw.name, settings, findings)
+    except BaseException:
+        if aside is not None:
+            aside.cancel()
+        raise
+    rendered = aside.result() if aside is not None else None
+    return Extraction(spec, raw.origin, tuple(findings), rendered)
+
+
+def _check(spec: JSONObject, name: str, settings: Settings, findings: list[Finding]) -> None:
+    """Validate, then lint for fal: `findings` gains lint's; `InvalidSpecError` on errors."""
+    from openapi_meta.lint import lint
+    from openapi_meta.validate import validate
+
+    errors = validate(spec)
     if errors:
         raise InvalidSpecError(
-            f"{raw.name}: the spec is not valid OpenAPI 3.0.3 ({len(errors)} problem"
+            f"{name}: the spec is not valid OpenAPI 3.0.3 ({len(errors)} problem"
             f"{'s' if len(errors) != 1 else ''})",
             [*findings, *errors],
         )
     if settings.purpose == "fal":
         # Without --no-lint: every fal lint finding; with it, only what fal cannot deploy.
-        linted = lint(tidied.document, warnings=settings[TidyOptions].lint)
+        linted = lint(spec, warnings=settings[TidyOptions].lint)
         findings.extend(linted)
         if any(f.level is Level.ERROR for f in linted):
-            raise InvalidSpecError(f"{raw.name}: fal cannot deploy this spec as it is", findings)
-    return Extraction(tidied.document, raw.origin, tuple(findings))
+            raise InvalidSpecError(f"{name}: fal cannot deploy this spec as it is", findings)
 
 
 def conversion_settings(settings: Settings) -> Settings:
