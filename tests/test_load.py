@@ -121,6 +121,21 @@ def test_text_that_starts_like_json_is_json_unless_said_otherwise() -> None:
     assert "invalid JSON" in error_of('{"a": }', name="response")
 
 
+@pytest.mark.parametrize("extra", [-1, 0, 1])
+@pytest.mark.parametrize("container", ["[", '{"k":'])
+def test_the_limit_is_exact_in_json_as_in_yaml(extra: int, container: str) -> None:
+    """The root object is level 1; MAX_DEPTH levels load, one more is refused."""
+    closing = "]" if container == "[" else "}"
+    levels = MAX_DEPTH - 1 + extra  # below the root
+    as_json = '{"a":' + container * (levels - 1) + "[]" + closing * (levels - 1) + "}"
+    as_yaml = "a: " + "[" * levels + "]" * levels
+    for text, name in ((as_json, "s.json"), (as_yaml, "s.yaml")):
+        if extra <= 0:
+            load(text, name=name)
+        else:
+            assert f"nested deeper than {MAX_DEPTH} levels" in error_of(text, name=name)
+
+
 def test_nesting_deeper_than_the_limit_is_refused_in_both_syntaxes() -> None:
     deep = MAX_DEPTH + 5
     as_json = '{"a":' * deep + "1" + "}" * deep

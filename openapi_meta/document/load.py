@@ -49,9 +49,13 @@ def parse_text(text: str, name: str, *, syntax: str | None = None) -> Any:
     # YAML would turn broken JSON such as `{"a": }` into a document with silent nulls.
     if syntax == "json" or (syntax is None and text.lstrip()[:1] in ("{", "[")):
         data = _parse_json(text, name)
+        # JSON has JSON values only: the depth is all there is to check, and the quick
+        # check says whether the one that names the place must run.
+        if _deeper_than_allowed(data):
+            _check_tree(data, name)
     else:
         data = _parse_yaml(text, name)
-    _check_tree(data, name)
+        _check_tree(data, name)
     return data
 
 
@@ -306,6 +310,18 @@ def _check_tree(data: Any, name: str) -> None:
             where = _pointer_to(data, node) or "/"
             raise DocumentError(f"{name}: nested deeper than {MAX_DEPTH} levels (at {where})")
         stack.extend((child, depth + 1) for child in children if not isinstance(child, _SCALARS))
+
+
+def _deeper_than_allowed(node: Any, depth: int = 1) -> bool:
+    """Whether containers nest deeper than MAX_DEPTH below `node`, at `depth` (recursion
+    stops at MAX_DEPTH, well inside Python's limit)."""
+    for child in node.values() if type(node) is dict else node:
+        kind = type(child)
+        if (kind is dict or kind is list) and (
+            depth >= MAX_DEPTH or _deeper_than_allowed(child, depth + 1)
+        ):
+            return True
+    return False
 
 
 def _type_name(value: object) -> str:
