@@ -26,10 +26,9 @@ import re
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Literal
-
-import yaml
+from typing import Any, Literal
 
 from openapi_meta import __version__
 from openapi_meta.errors import DocumentError, UsageError
@@ -83,16 +82,24 @@ def render_json(spec: JSONObject) -> str:
     return indented(spec, 2, ensure_ascii=False) + "\n"
 
 
-class _YamlDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """No anchors and aliases: a node the spec holds twice is written twice, so the bytes
-    depend on the spec's data, not on which of its objects happen to be shared."""
+@lru_cache(maxsize=1)
+def _yaml_dumper() -> Any:
+    """PyYAML's dumper without anchors and aliases: a node the spec holds twice is written
+    twice, so the bytes depend on the spec's data, not on which of its objects happen to be
+    shared. Made on first use: writing JSON or a module never imports PyYAML."""
+    import yaml
 
-    def ignore_aliases(self, data: object) -> bool:
-        return True
+    class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+        def ignore_aliases(self, data: object) -> bool:
+            return True
+
+    return Dumper
 
 
 def render_yaml(spec: JSONObject) -> str:
-    return yaml.dump(spec, Dumper=_YamlDumper, sort_keys=False, allow_unicode=True, width=100)
+    import yaml
+
+    return yaml.dump(spec, Dumper=_yaml_dumper(), sort_keys=False, allow_unicode=True, width=100)
 
 
 def render(spec: JSONObject, fmt: Format, *, source: str) -> str:
