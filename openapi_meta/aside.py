@@ -69,11 +69,12 @@ class Aside:
             self._end()
 
     def _end(self) -> int:
-        assert self.pid is not None and self.fd is not None
-        os.close(self.fd)
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = self.fd = None
+        pid, fd = self.pid, self.fd
+        assert pid is not None and fd is not None
+        self.pid = self.fd = None  # a second call (cancel after an interrupted result) is a no-op
         gc.unfreeze()
+        os.close(fd)
+        _, status = os.waitpid(pid, 0)
         return os.waitstatus_to_exitcode(status)
 
 
