@@ -47,16 +47,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
-from jsonschema import Draft4Validator
-from jsonschema.exceptions import relevance
-from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
-# Private, but it is the exact function the reference uses to decide whether a `pattern` is a
-# valid regular expression (Python `re`, or ECMA 262 when `regress` is installed).
-from openapi_schema_validator._regex import is_valid_regex
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
-
+from openapi_meta.default_check import quick_valid
 from openapi_meta.document.pointer import (
     PointerError,
     escape_token,
@@ -137,6 +129,8 @@ def _refine(
         if not isinstance(schema, (dict, list)):
             return None
         schema = schema[int(token)] if isinstance(schema, list) else schema[str(token)]
+    from jsonschema import Draft4Validator  # the pure-Python validator: error paths only
+
     validator = Draft4Validator(_oas30_schema()).evolve(schema=schema)
     errors = list(validator.iter_errors(node))
     return _explain(errors) if errors else None
@@ -152,6 +146,8 @@ def _explain_parts(errors: list[Any]) -> tuple[list[Any], str, str]:
     the author meant; all the required fields missing there named in one message; a `not`
     of required fields said as the schema's own description ("Example and examples are
     mutually exclusive")."""
+    from jsonschema.exceptions import relevance
+
     # jsonschema's `best_match` would also descend into oneOf branches, by its own guess.
     error = max(errors, key=relevance)
     siblings = errors
@@ -246,10 +242,30 @@ _REFERENCE = {"$ref": "#/definitions/Reference"}
 @lru_cache(maxsize=1)
 def _metaschema_validator() -> Any:
     """JSON Schema draft 4's metaschema, with the one format it uses (regex) checked the way
-    openapi-schema-validator's `OAS30Validator.check_schema` checks it."""
+    openapi-schema-validator's `OAS30Validator.check_schema` checks it (ECMA 262 with
+    regress, which is a dependency; its META_SCHEMA is draft 4's, read from the file)."""
     return jsonschema_rs.Draft4Validator(
-        OAS30Validator.META_SCHEMA, validate_formats=True, formats={"regex": is_valid_regex}
+        _draft4_metaschema(), validate_formats=True, formats={"regex": _ecma_regex}
     )
+
+
+def _draft4_metaschema() -> JSONObject:
+    """JSON Schema draft 4's metaschema, from jsonschema-specifications (found without
+    importing jsonschema, which only error paths need)."""
+    spec = find_spec("jsonschema_specifications")
+    assert spec is not None and spec.submodule_search_locations is not None
+    package = Path(next(iter(spec.submodule_search_locations)))
+    return json.loads((package / "schemas/draft4/metaschema.json").read_text("utf-8"))
+
+
+def _ecma_regex(pattern: str) -> bool:
+    from regress import Regex, RegressError
+
+    try:
+        Regex(pattern)
+    except RegressError:
+        return False
+    return True
 
 
 class _Unresolvable(Exception):
@@ -584,7 +600,12 @@ class _SemanticChecker:
 
     def check_default(self, schema: JSONObject, pointer: str, value: JSON) -> None:
         """The default must be valid against its own schema, as openapi-schema-validator's
-        OAS30Validator sees it (nullable, OAS formats); `$ref`s resolve in this document."""
+        OAS30Validator sees it (nullable, OAS formats); `$ref`s resolve in this document.
+        Most defaults are told valid without it (`quick_valid`)."""
+        if quick_valid(schema, value):
+            return
+        from openapi_schema_validator import OAS30Validator, oas30_format_checker
+
         validator = OAS30Validator(
             schema, _resolver=self.resolver(), format_checker=oas30_format_checker
         )
@@ -597,6 +618,9 @@ class _SemanticChecker:
 
     def resolver(self) -> Any:
         if self._resolver is None:
+            from referencing import Registry
+            from referencing.jsonschema import DRAFT202012
+
             resource = DRAFT202012.create_resource(self.document)
             self._resolver = Registry().with_resource("", resource).resolver(base_uri="")
         return self._resolver

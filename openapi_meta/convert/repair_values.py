@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from openapi_meta.default_check import quick_valid
 from openapi_meta.document.pointer import join_pointer
 from openapi_meta.document.walk import only_with
 from openapi_meta.findings import Level
@@ -29,27 +30,18 @@ class RepairValues:
             self.pending.append((node, pointer))
 
     def finish(self, document: dict[str, Any]) -> None:
-        if not self.pending:
-            return
-        from openapi_schema_validator import OAS30Validator, oas30_format_checker
-        from referencing import Registry
-        from referencing.jsonschema import DRAFT4
-
-        registry = Registry().with_resource(_BASE, DRAFT4.create_resource(document))
-        resolver = registry.resolver(base_uri=_BASE)
+        reference = None
         for node, pointer in self.pending:
             schema = {k: v for k, v in node.items() if k not in ("default", "example")}
-            validator = OAS30Validator(
-                schema, _resolver=resolver, format_checker=oas30_format_checker
-            )
             for key in ("default", "example"):
                 if key not in node:
                     continue
                 value = node[key]
-                if value is None and node.get("nullable") is True:
+                if (value is None and node.get("nullable") is True) or quick_valid(schema, value):
                     continue
+                reference = reference or _reference(document)
                 try:
-                    error = next(validator.iter_errors(value), None)
+                    error = next(reference(schema).iter_errors(value), None)
                 except Exception as exc:  # an unresolvable $ref: validation reports it
                     error = exc
                 if error is None:
@@ -72,6 +64,20 @@ class RepairValues:
                         where,
                         f"{key} {_short(value)} removed: {reason}",
                     )
+
+
+def _reference(document: dict[str, Any]) -> Any:
+    """openapi-schema-validator's OAS30Validator for a schema of `document`, `$ref`s resolved
+    in it (imported on first need: most values are told valid by `quick_valid`)."""
+    from openapi_schema_validator import OAS30Validator, oas30_format_checker
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT4
+
+    registry = Registry().with_resource(_BASE, DRAFT4.create_resource(document))
+    resolver = registry.resolver(base_uri=_BASE)
+    return lambda schema: OAS30Validator(
+        schema, _resolver=resolver, format_checker=oas30_format_checker
+    )
 
 
 def _short(value: Any) -> str:
