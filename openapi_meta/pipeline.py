@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from openapi_meta.aside import compute_aside
 from openapi_meta.cleanup import start_background_thread
+from openapi_meta.collector import cycle_collection_paused
 from openapi_meta.config import Settings
 from openapi_meta.errors import InvalidSpecError
 from openapi_meta.findings import Finding, Level
@@ -67,28 +68,29 @@ def run_pipeline(
     from openapi_meta.convert.tidy import tidy
     from openapi_meta.document.load import load_document
 
-    converted = convert(
-        load_document(raw),
-        base_dir=raw.base_dir,
-        name=raw.name,
-        ref_root=settings[FileOptions].ref_root,
-        allow_remote=settings[RemoteRefOptions].allow_remote_refs,
-        owned=True,  # load_document's fresh tree: nobody else holds it
-    )
-    # The converted document is this run's own copy: tidy may edit it in place.
-    tidied = tidy(converted.document, tidy_options(settings, raw), copy=False)
-    findings = [*raw.findings, *converted.findings, *tidied.findings]
-    spec = tidied.document
-    aside = None
-    if render is not None:
-        aside = compute_aside(partial(render, spec), size=len(raw.content))
-    try:
-        _check(spec, raw.name, settings, findings)
-    except BaseException:
-        if aside is not None:
-            aside.cancel()
-        raise
-    rendered = aside.result() if aside is not None else None
+    with cycle_collection_paused():
+        converted = convert(
+            load_document(raw),
+            base_dir=raw.base_dir,
+            name=raw.name,
+            ref_root=settings[FileOptions].ref_root,
+            allow_remote=settings[RemoteRefOptions].allow_remote_refs,
+            owned=True,  # load_document's fresh tree: nobody else holds it
+        )
+        # The converted document is this run's own copy: tidy may edit it in place.
+        tidied = tidy(converted.document, tidy_options(settings, raw), copy=False)
+        findings = [*raw.findings, *converted.findings, *tidied.findings]
+        spec = tidied.document
+        aside = None
+        if render is not None:
+            aside = compute_aside(partial(render, spec), size=len(raw.content))
+        try:
+            _check(spec, raw.name, settings, findings)
+        except BaseException:
+            if aside is not None:
+                aside.cancel()
+            raise
+        rendered = aside.result() if aside is not None else None
     return Extraction(spec, raw.origin, tuple(findings), rendered)
 
 
