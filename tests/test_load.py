@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openapi_meta.document.load import load_document
 from openapi_meta.errors import DocumentError
@@ -44,6 +46,64 @@ def test_yaml_dates_and_timestamps_become_iso_strings() -> None:
         "b": "2001-12-14T21:59:43.100000-05:00",
         "c": "2001-12-14T21:59:43+00:00",
     }
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("18:00", "18:00"),  # YAML 1.1: 1080 (base 60)
+        ("yes", "yes"),
+        ("off", "off"),
+        ("y", "y"),
+        ("1_000", "1_000"),
+        ("0b101", "0b101"),
+        ("1e-08", 1e-08),  # YAML 1.1: a string
+        ("1e3", 1000.0),
+        ("017", 17),  # YAML 1.1: 15 (octal)
+        ("0o17", 15),
+        ("0x1F", 31),
+        ("+1", 1),
+        (".5", 0.5),
+        ("1.", 1.0),
+        ("3.0.3", "3.0.3"),
+        ("TRUE", True),
+        ("False", False),
+        ("~", None),
+        ("Null", None),
+        ("", None),
+        ("'18:00'", "18:00"),
+        ("!!int 0b11", 3),
+    ],
+)
+def test_yaml_plain_scalars_are_typed_as_yaml_1_2_core_types_them(
+    written: str, value: object
+) -> None:
+    doc = load(f"a: {written}\n")
+    assert doc == {"a": value}
+    assert type(doc["a"]) is type(value)  # type: ignore[index]
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), json_values, min_size=1, max_size=4), st.booleans())
+def test_json_text_read_as_yaml_gives_the_same_values(
+    value: dict[str, object], ascii: bool
+) -> None:
+    # YAML 1.2 is a superset of JSON: a spec served as JSON and saved as .yaml means the same.
+    text = json.dumps(value, ensure_ascii=ascii)
+    assert load(text, syntax="yaml") == load(text, syntax="json") == value
 
 
 def test_json_keeps_key_order_and_types() -> None:

@@ -9,6 +9,7 @@ fails fast against the limits in `openapi_meta.limits`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from typing import Any
@@ -44,16 +45,26 @@ def parse_text(text: str, name: str, *, syntax: str | None = None) -> Any:
         raise DocumentError(f"{name}: the document is empty")
     # Without a hint (a URL's response), text that starts like JSON is JSON: falling back to
     # YAML would turn broken JSON such as `{"a": }` into a document with silent nulls.
-    if syntax == "json" or (syntax is None and text.lstrip()[:1] in ("{", "[")):
-        data = _parse_json(text, name)
-        # JSON has JSON values only: the depth is all there is to check, and the quick
-        # check says whether the one that names the place must run.
-        if _deeper_than_allowed(data):
-            _check_tree(data, name)
-    else:
-        from openapi_meta.document.load_yaml import parse_yaml  # PyYAML: only when needed
+    starts_like_json = text.lstrip()[:1] in ("{", "[")
+    if syntax == "json" or (syntax is None and starts_like_json):
+        return _checked_json(text, name)
+    if starts_like_json:
+        # A .yaml file holding JSON: YAML 1.2 reads JSON as the same values, and the JSON
+        # parser also reads what PyYAML refuses (an escaped surrogate pair, a DEL character).
+        with contextlib.suppress(DocumentError):
+            return _checked_json(text, name)
+    from openapi_meta.document.load_yaml import parse_yaml  # PyYAML: only when needed
 
-        data = parse_yaml(text, name)
+    data = parse_yaml(text, name)
+    _check_tree(data, name)
+    return data
+
+
+def _checked_json(text: str, name: str) -> Any:
+    data = _parse_json(text, name)
+    # JSON has JSON values only: the depth is all there is to check, and the quick check
+    # says whether the one that names the place must run.
+    if _deeper_than_allowed(data):
         _check_tree(data, name)
     return data
 

@@ -1,12 +1,19 @@
 """YAML to JSON values, for `load`: string keys as written, dates as text, merge keys,
 no YAML-only types, and alias bombs refused before anything is built. Its own module so
 that loading JSON never imports PyYAML.
+
+Plain scalars are typed by YAML 1.2's core schema, which OpenAPI recommends and the
+JavaScript tools read specs with (js-yaml 4: Redocly, Swagger UI), not by PyYAML's YAML 1.1
+rules: `example: 18:00` is the string "18:00" (1.1: the number 1080), `enum: [yes, no]`
+strings, `1e-08` a number (1.1: a string), `017` the number 17 (1.1: 15). So every JSON
+document reads as the same values in YAML, as 1.2 promises.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 import yaml
@@ -59,6 +66,14 @@ class _JSONLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         value = super().construct_yaml_timestamp(node)
         return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        text = self.construct_scalar(node)
+        if not _CORE_INT.fullmatch(text):
+            return super().construct_yaml_int(node)  # an explicit `!!int` in a 1.1 form
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
+        return int(text, 10)
+
     def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
         value = super().construct_yaml_float(node)
         if not math.isfinite(value):
@@ -73,7 +88,33 @@ class _JSONLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         )
 
 
+_CORE_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_CORE_SCHEMA = (  # tag, pattern, the characters a match can start with
+    ("bool", "true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("int", _CORE_INT.pattern, "-+0123456789"),
+    (
+        "float",
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+        "-+0123456789.",
+    ),
+    ("null", "~|null|Null|NULL|", ["~", "n", "N", ""]),
+)
+# Replace the 1.1 rules for these tags (timestamps and merge keys stay as PyYAML has them).
+_JSONLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, pattern)
+        for tag, pattern in resolvers
+        if tag.rsplit(":", 1)[-1] not in {name for name, _, _ in _CORE_SCHEMA}
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _name, _pattern, _first in _CORE_SCHEMA:  # int before float: `12` is an int
+    _JSONLoader.add_implicit_resolver(
+        f"tag:yaml.org,2002:{_name}", re.compile(f"^(?:{_pattern})$"), list(_first)
+    )
 _JSONLoader.add_constructor("tag:yaml.org,2002:timestamp", _JSONLoader.construct_yaml_timestamp)
+_JSONLoader.add_constructor("tag:yaml.org,2002:int", _JSONLoader.construct_yaml_int)
 _JSONLoader.add_constructor("tag:yaml.org,2002:float", _JSONLoader.construct_yaml_float)
 for _tag in ("binary", "set", "omap", "pairs"):
     _JSONLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _JSONLoader.refuse)
