@@ -146,13 +146,24 @@ def test_a_subtree_the_caller_shares_is_converted_once_in_each_place() -> None:
     assert result.findings == ()
 
 
-def test_body_parameter_without_schema_is_refused_with_its_pointer() -> None:
+def test_a_body_parameter_without_a_schema_object_accepts_any_body() -> None:
     shared = _doc(parameters={"Body": {"name": "b", "in": "body"}})
-    with pytest.raises(DocumentError, match="/parameters/Body: body parameter 'b' has no"):
-        upgrade_swagger2(shared, ConversionContext())
+    context = ConversionContext()
+    upgraded = upgrade_swagger2(shared, context)
+    assert upgraded["components"]["requestBodies"]["Body"]["content"] == {
+        "application/json": {"schema": {}}
+    }
+    [finding] = context.findings
+    assert (finding.code, finding.pointer) == ("body-schema-added", "/parameters/Body")
+    assert "'b' has no schema" in finding.message
     inline = _doc(paths={"/a~b": {"post": _op({"name": "b", "in": "body", "schema": "x"})}})
-    with pytest.raises(DocumentError, match="/paths/~1a~0b/post/parameters/0: body parameter"):
-        upgrade_swagger2(inline, ConversionContext())
+    context = ConversionContext()
+    upgraded = upgrade_swagger2(inline, context)
+    body = upgraded["paths"]["/a~b"]["post"]["requestBody"]
+    assert body["content"]["application/json"]["schema"] == {}
+    [finding] = context.findings
+    assert finding.pointer == "/paths/~1a~0b/post/parameters/0"
+    assert "the schema 'x'" in finding.message
 
 
 def test_form_fields_merge_path_and_operation_level_with_override() -> None:

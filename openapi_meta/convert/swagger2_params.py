@@ -14,7 +14,6 @@ from __future__ import annotations
 from openapi_meta.convert.swagger2_refs import Swagger2State
 from openapi_meta.convert.swagger2_schema import upgrade_schema
 from openapi_meta.document.pointer import join_pointer
-from openapi_meta.errors import DocumentError
 from openapi_meta.findings import Level
 from openapi_meta.jsontypes import JSON, JSONObject
 
@@ -272,12 +271,16 @@ def body_request_body(
     """A 3.0 Request Body from a 2.0 `in: body` parameter, one media type per `consumes`."""
     schema = param.get("schema")
     if not isinstance(schema, dict):
-        name = param.get("name")
-        raise DocumentError(
-            f"{pointer or '/'}: body parameter {name!r} has no 'schema' object, which Swagger"
-            " 2.0 requires; add one (`schema: {}` accepts any body, or"
-            " `schema: {$ref: '#/definitions/...'}`)"
+        # A body the document names but does not describe: `{}` says just that (any body).
+        written = "no schema (2.0 requires one)" if schema is None else f"the schema {schema!r:.40}"
+        state.report(
+            "body-schema-added",
+            Level.WARNING,
+            pointer,
+            f"body parameter {param.get('name')!r} has {written}: written as `schema: {{}}`,"
+            " any body",
         )
+        schema = {}
     result: JSONObject = {}
     if "description" in param:
         result["description"] = param["description"]
