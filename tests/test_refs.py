@@ -455,6 +455,21 @@ def test_missing_file_names_referring_file_and_ref(tmp_path: Path) -> None:
     assert "'./B.yaml'" in message and "schemas/B.yaml does not exist" in message
 
 
+def test_a_bare_name_is_a_file_when_there_is_one_and_a_definition_otherwise(
+    tmp_path: Path,
+) -> None:
+    root = ROOT_30 % "Pet" + "components:\n  schemas:\n    Pet: {type: string}\n"
+    bundled = bundle_text(tmp_path, {"openapi.yaml": root})
+    schema = bundled["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert schema["schema"] == {"$ref": "#/components/schemas/Pet"}
+    (tmp_path / "Pet").write_text("type: integer\n")  # a file of that name: it is the target
+    bundled = bundle_text(tmp_path, {"openapi.yaml": root})
+    target = bundled["components"]["schemas"]
+    assert {"type": "integer"} in target.values() and len(target) == 2
+    with pytest.raises(DocumentError, match="the file Dog does not exist"):
+        bundle_text(tmp_path, {"openapi.yaml": ROOT_30 % "Dog"})  # nothing of that name
+
+
 def test_missing_pointer_in_an_existing_file(tmp_path: Path) -> None:
     files = {"openapi.yaml": ROOT_30 % "defs.yaml#/Pet/properties/nope", "defs.yaml": "Pet: {}\n"}
     with pytest.raises(DocumentError) as caught:

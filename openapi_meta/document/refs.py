@@ -87,6 +87,8 @@ _REFERENCEABLE_20 = frozenset({"Schema", "Parameter", "Response", "PathItem"})
 
 _DATA_SUFFIXES = frozenset({".json", ".yaml", ".yml"})
 _DEFS = ("$defs", "definitions")  # JSON Schema's definition containers (2020-12, draft 7)
+# swagger-core and Swagger 1.2 wrote a reference to a definition as its bare name (`$ref: Pet`).
+_BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _SYNTAX_BY_SUFFIX = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _REMOTE_TIMEOUT = 20.0
@@ -275,7 +277,7 @@ class _Bundler:
                     "ref-definitions-dropped",
                     Level.INFO,
                     anchor,
-                    f"{_where(doc, join_pointer(pointer, key))}: removed from the bundled schema;"
+                    f"{_in_file(doc, join_pointer(pointer, key))}removed from the bundled schema;"
                     " the definitions referenced from it are bundled as components of their own",
                 )
 
@@ -341,7 +343,7 @@ class _Bundler:
             "ref-container-inlined",
             Level.INFO,
             here_anchor,
-            f"{_where(doc, pointer)}: $ref {ref!r} stands for a whole"
+            f"{_in_file(doc, pointer)}$ref {ref!r} stands for a whole"
             f" {'list' if wanted is list else 'map'} of {type_name} objects; replaced by it",
         )
         return result
@@ -370,6 +372,16 @@ class _Bundler:
             # deals with anchors; nothing here is external.
             self.children(value, type_name, doc, pointer, anchor)
             return value
+        bare = self.bare_name(ref, type_name, doc)
+        if bare is not None:
+            self.context.report(
+                "ref-bare-name",
+                Level.WARNING,
+                here_anchor,
+                f"{_in_file(doc, pointer)}$ref {ref!r} names no file; read as {bare!r}, the"
+                f" {type_name} of that name (swagger-core's shorthand)",
+            )
+            value["$ref"] = ref = bare
         target_doc, tokens = self.locate(ref, doc, pointer)
         section = self.sections.get(type_name)
         wanted = None
@@ -414,7 +426,7 @@ class _Bundler:
                     "ref-inlined",
                     Level.INFO,
                     here_anchor,
-                    f"{_where(doc, pointer)}: $ref {ref!r} stands for a whole {type_name}, which"
+                    f"{_in_file(doc, pointer)}$ref {ref!r} stands for a whole {type_name}, which"
                     " 3.0 cannot refer to; replaced by it",
                 )
             if not siblings:
@@ -425,7 +437,7 @@ class _Bundler:
                     "ref-siblings-merged",
                     Level.INFO,
                     here_anchor,
-                    f"{_where(doc, pointer)}: $ref {ref!r} has sibling keys"
+                    f"{_in_file(doc, pointer)}$ref {ref!r} has sibling keys"
                     f" {sorted(siblings)}; the target is inlined here with them as overrides",
                 )
             return {**inlined, **siblings} if type(inlined) is dict else inlined
@@ -452,6 +464,20 @@ class _Bundler:
         value["$ref"] = "#" + _fragment([*section, entry_name])
         self.children(value, type_name, doc, pointer, anchor)
         return value
+
+    def bare_name(self, ref: str, type_name: str, doc: _Doc) -> str | None:
+        """`#/definitions/Pet` for `$ref: Pet` when no file Pet exists beside `doc` and `doc`
+        defines that entry; else None (a real file reference, or a missing one)."""
+        section = self.sections.get(type_name)
+        if section is None or doc.url is not None or not _BARE_NAME.fullmatch(ref):
+            return None
+        folder = doc.path.parent if doc.path is not None else self.root_dir
+        if folder is not None and (folder / ref).exists():
+            return None
+        entries = _get_section(self.root if doc.is_root else self.parsed.get(doc.key), section)
+        if not isinstance(entries, dict) or ref not in entries:
+            return None
+        return "#" + _fragment([*section, ref])
 
     def inline(
         self,
@@ -533,7 +559,7 @@ class _Bundler:
                 "ref-text-inlined",
                 Level.INFO,
                 here_anchor,
-                f"{_where(doc, pointer)}: $ref {ref!r} to a file that is not JSON or YAML;"
+                f"{_in_file(doc, pointer)}$ref {ref!r} to a file that is not JSON or YAML;"
                 f" its text is inlined as a string{dropped}",
             )
             return text
@@ -815,6 +841,12 @@ def _display(path: Path, root_dir: Path) -> str:
 
 def _where(doc: _Doc, pointer: str) -> str:
     return f"{doc.name}: at {pointer or '/'}"
+
+
+def _in_file(doc: _Doc, pointer: str) -> str:
+    """Where a finding's message says it happened: nothing for the root document (the
+    finding's own pointer says it), the file and its pointer for a referenced file."""
+    return "" if doc.is_root else f"{_where(doc, pointer)}: "
 
 
 def _kind(value: object) -> str:
