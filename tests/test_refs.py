@@ -470,6 +470,26 @@ def test_a_bare_name_is_a_file_when_there_is_one_and_a_definition_otherwise(
         bundle_text(tmp_path, {"openapi.yaml": ROOT_30 % "Dog"})  # nothing of that name
 
 
+def test_a_file_ref_written_from_the_root_folder_is_read_so_when_only_that_names_a_file(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "openapi.yaml": ROOT_30 % "schemas/A.yaml",
+        "schemas/A.yaml": "properties:\n  b:\n    $ref: schemas/B.yaml\n",  # from the root
+        "schemas/B.yaml": "type: integer\n",
+    }
+    assert bundle_text(tmp_path, files)["components"]["schemas"]["B"] == {"type": "integer"}
+    findings = bundle_file(tmp_path / "openapi.yaml")[1]
+    [finding] = [f for f in findings if f.code == "ref-root-relative"]
+    assert finding.pointer == "/paths/~1a/get/responses/200/content/application~1json/schema"
+    assert "schemas/A.yaml: at /properties/b: $ref 'schemas/B.yaml'" in finding.message
+    (tmp_path / "schemas" / "schemas").mkdir()
+    (tmp_path / "schemas" / "schemas" / "B.yaml").write_text("type: string\n")
+    document, findings = bundle_file(tmp_path / "openapi.yaml")  # beside it wins
+    assert document["components"]["schemas"]["B"] == {"type": "string"}
+    assert not [f for f in findings if f.code == "ref-root-relative"]
+
+
 def test_missing_pointer_in_an_existing_file(tmp_path: Path) -> None:
     files = {"openapi.yaml": ROOT_30 % "defs.yaml#/Pet/properties/nope", "defs.yaml": "Pet: {}\n"}
     with pytest.raises(DocumentError) as caught:

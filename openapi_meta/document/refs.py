@@ -314,7 +314,7 @@ class _Bundler:
         json-schema-ref-parser read it; a map's sibling entries are added to it."""
         ref: str = value["$ref"]  # type: ignore[assignment]
         here_anchor = pointer if doc.is_root else anchor
-        target_doc, tokens = self.locate(ref, doc, pointer)
+        target_doc, tokens = self.locate(ref, doc, pointer, anchor)
         if target_doc.is_root:
             target = _resolved(self.root, tokens)
         else:
@@ -382,7 +382,7 @@ class _Bundler:
                 f" {type_name} of that name (swagger-core's shorthand)",
             )
             value["$ref"] = ref = bare
-        target_doc, tokens = self.locate(ref, doc, pointer)
+        target_doc, tokens = self.locate(ref, doc, pointer, anchor)
         section = self.sections.get(type_name)
         wanted = None
         if target_doc.is_root:
@@ -542,7 +542,7 @@ class _Bundler:
         """The content a data `$ref` points to, with the `$ref`s inside it inlined too."""
         ref: str = value["$ref"]  # type: ignore[assignment]
         here_anchor = pointer if doc.is_root else anchor
-        target_doc, tokens = self.locate(ref, doc, pointer)
+        target_doc, tokens = self.locate(ref, doc, pointer, anchor)
         if target_doc.is_root:
             value["$ref"] = "#" + _fragment(tokens)
             return value
@@ -604,8 +604,9 @@ class _Bundler:
 
     # --- locating and loading ---------------------------------------------------------
 
-    def locate(self, ref: str, doc: _Doc, pointer: str) -> tuple[_Doc, list[str]]:
-        """The document and pointer tokens a `$ref` written in `doc` refers to."""
+    def locate(self, ref: str, doc: _Doc, pointer: str, anchor: str = "") -> tuple[_Doc, list[str]]:
+        """The document and pointer tokens a `$ref` written in `doc` refers to (`anchor`: where
+        in the root document `doc` was reached, for findings)."""
         location, _, fragment = ref.partition("#")
         try:
             tokens = parse_fragment(fragment)
@@ -636,6 +637,20 @@ class _Bundler:
             )
         folder = doc.path.parent if doc.path is not None else self.root_dir
         path = (folder / unquote(location)).resolve()
+        if doc.path is not None and self.root_dir is not None and not path.exists():
+            # Some multi-file specs write every reference relative to the root spec's folder
+            # (libopenapi reads them so): when only that reading names a file, it is meant.
+            from_root = (self.root_dir / unquote(location)).resolve()
+            if from_root.is_file():
+                self.context.report(
+                    "ref-root-relative",
+                    Level.WARNING,
+                    anchor,
+                    f"{_in_file(doc, pointer)}$ref {ref!r} names no file beside"
+                    f" {doc.name}; read as {_display(from_root, self.root_dir)}, which it names"
+                    " from the root spec's folder",
+                )
+                path = from_root
         assert self.fence is not None
         if not path.is_relative_to(self.fence):
             raise DocumentError(
