@@ -173,6 +173,12 @@ BAD_INPUTS = [
     ("v33.yaml", b"openapi: 3.3.0\n", 1, "OpenAPI 3.3.0 is not supported"),
     ("v4.yaml", b"openapi: 4.0.0\n", 1, "unsupported OpenAPI version '4.0.0'"),
     (
+        "swagger3.yaml",
+        b"swagger: '3.0'\n",
+        1,
+        "/swagger: swagger: '3.0': that field names Swagger 2.0 only",
+    ),
+    (
         "number.yaml",
         b"openapi: 3\n",
         1,

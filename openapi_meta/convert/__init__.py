@@ -90,15 +90,16 @@ class ConversionResult:
 def detect_version(document: JSONObject) -> str:
     """The declared version ("2.0", "3.0.1", ...) or a clear error when there is none usable.
 
-    A number is read as the version it spells when that is certain: YAML's unquoted
-    `swagger: 2.0` is the float 2.0, `openapi: 3.1` is 3.1 (3.1.0).
+    A version is read as the one it spells when that is certain: YAML's unquoted
+    `swagger: 2.0` is the float 2.0, `openapi: 3.1` the float 3.1 (3.1.0), and the string
+    "3.1" names no patch version (3.1.0).
     """
     if type(document) is not dict:
         raise DocumentError(f"the document is {type(document).__name__}, not a mapping")
     field_name = _version_field(document)
     declared = document[field_name]
     if type(declared) is str:
-        return declared
+        return _SHORT_VERSIONS.get(declared, declared)
     spelled = _numeric_version(declared)
     if spelled is None:
         raise DocumentError(
@@ -116,17 +117,24 @@ def _version_field(document: JSONObject) -> str:
     )
 
 
+_SHORT_VERSIONS = {"3.0": "3.0.0", "3.1": "3.1.0", "3.2": "3.2.0"}
+_NUMERIC_VERSIONS = {2.0: "2.0", **{float(short): full for short, full in _SHORT_VERSIONS.items()}}
+
+
 def _numeric_version(value: object) -> str | None:
     """`2.0` → "2.0", `3.0` → "3.0.0", `3.1` → "3.1.0"; None when a number says no more."""
-    if type(value) is not float:
-        return None
-    return {2.0: "2.0", 3.0: "3.0.0", 3.1: "3.1.0", 3.2: "3.2.0"}.get(value)
+    return _NUMERIC_VERSIONS.get(value) if type(value) is float else None  # type: ignore[call-overload]
 
 
 _SUPPORTED = "Swagger 2.0 and OpenAPI 3.0.x, 3.1.x and 3.2.x"
 
 
-def _check_supported(version: str, field_name: str) -> None:
+def _check_supported(version: str, field_name: str, written: object) -> None:
+    if field_name == "swagger" and version.startswith("3"):
+        raise DocumentError(
+            f"/swagger: swagger: {written!r}: that field names Swagger 2.0 only; an OpenAPI 3"
+            " document says so in an `openapi` field (`openapi: 3.0.3`)"
+        )
     if version == "2.0" or version.startswith(("3.0.", "3.1.", "3.2.")):
         return
     if version.startswith("3."):
@@ -233,7 +241,9 @@ def convert(
     holds no node twice): it is converted in place instead of copied first.
     """
     version = detect_version(document)
-    _check_supported(version, _version_field(document))
+    field_name = _version_field(document)
+    written = document[field_name]
+    _check_supported(version, field_name, written)
     context = ConversionContext(
         base_dir=base_dir,
         allow_remote=allow_remote,
@@ -242,14 +252,19 @@ def convert(
         ref_root=ref_root,
         owned=owned,
     )
-    field_name = _version_field(document)
-    if type(document[field_name]) is not str:
+    if type(written) is not str:
         context.report(
             "version-number",
             Level.INFO,
             f"/{field_name}",
-            f"{field_name}: {document[field_name]!r} is a number (YAML without quotes);"
-            f" read as '{version}'",
+            f"{field_name}: {written!r} is a number (YAML without quotes); read as '{version}'",
+        )
+    elif written != version:
+        context.report(
+            "version-incomplete",
+            Level.INFO,
+            f"/{field_name}",
+            f"{field_name}: {written!r} names no patch version; read as '{version}'",
         )
     result = _bundle(document, context)  # a new document (unless `owned`): the input stays
     result[field_name] = version
