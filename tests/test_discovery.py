@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from openapi_meta.errors import SourceError
-from openapi_meta.sources.discovery import NoSpec, Options, discover
+from openapi_meta.sources.discovery import WELL_KNOWN_PATHS, NoSpec, Options, discover
 from openapi_meta.sources.http import Unreachable, make_client
 from openapi_meta.sources.readiness import wait_for_spec
 from tests.routers import Router, serving, spec
@@ -21,7 +21,7 @@ SPEC = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/
 SPEC_JSON = json.dumps(SPEC).encode()
 SPEC_YAML = b"openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths: {}\n"
 
-Route = tuple[int, str, bytes]
+Route = tuple[int, str, bytes] | tuple[int, str, bytes, dict[str, str]]  # extra headers
 
 
 @dataclass
@@ -46,8 +46,10 @@ def _start(server: Server) -> http.server.ThreadingHTTPServer:
             headers = {k.lower(): v for k, v in self.headers.items()}
             server.requests.append((self.path, headers))
             route = server.routes.get(self.path, (404, "text/plain", b"not found"))
-            status, content_type, body = route(headers) if callable(route) else route
+            status, content_type, body, *extra = route(headers) if callable(route) else route
             self.send_response(status)
+            for name, value in (extra[0] if extra else {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -96,6 +98,13 @@ def test_well_known_path(serve) -> None:
     found = _discover(server.url)
     assert (found.path, found.syntax, found.content) == ("/openapi.json", "json", SPEC_JSON)
     assert found.url == server.url + "openapi.json"
+
+
+@pytest.mark.parametrize("path", WELL_KNOWN_PATHS)
+def test_each_well_known_path_alone_is_found(serve, path: str) -> None:
+    # Every framework default is asked, the last as surely as the first.
+    server = serve({f"/{path}": (200, "application/json", SPEC_JSON)})
+    assert _discover(server.url).path == f"/{path}"
 
 
 def test_well_known_order_prefers_fastapi_path(serve) -> None:
@@ -171,6 +180,25 @@ def test_swagger_ui_initializer_script_is_followed(serve) -> None:
     )
     assert _discover(server.url).path == "/internal/api.json"
     assert "/swagger-ui/swagger-ui-bundle.js" not in server.paths()
+
+
+def test_a_spec_inline_in_swagger_ui_express_init_script_is_found(serve) -> None:
+    # swagger-ui-express at /api-docs: no spec URL at all, the spec is in the init script.
+    page = """<html><script src="./swagger-ui-bundle.js"></script>
+    <script src="./swagger-ui-standalone-preset.js"></script>
+    <script src="./swagger-ui-init.js"></script></html>"""
+    init = f"window.onload = function() {{ var options = {{ 'swaggerDoc': {SPEC_JSON.decode()},"
+    init += ' "customOptions": {} }; url = options.swaggerUrl || url; };'
+    server = serve(
+        {
+            "/api-docs": (301, "text/html", b"", {"Location": "/api-docs/"}),
+            "/api-docs/": html(page),
+            "/api-docs/swagger-ui-init.js": js(init),
+        }
+    )
+    found = _discover(server.url)
+    assert json.loads(found.content) == SPEC
+    assert found.path == "/api-docs/swagger-ui-init.js"
 
 
 def test_swagger_ui_config_url_is_followed(serve) -> None:

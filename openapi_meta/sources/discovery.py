@@ -75,12 +75,21 @@ WELL_KNOWN_PATHS = (
     "swagger.json",
     "api/openapi.json",  # django-ninja
     "v2/api-docs",  # springfox (Swagger 2.0)
-    "openapi",
+    "openapi",  # Helidon, Open Liberty, Javalin
+    "openapi/v1.json",  # ASP.NET Core 9+ (Microsoft.AspNetCore.OpenApi)
+    "q/openapi",  # Quarkus (YAML)
+    "api-docs/openapi.json",  # utoipa's usual mount
+    "swagger/json",  # Elysia's swagger plugin
+    "openapi/json",  # Elysia's openapi plugin
+    "api/doc.json",  # NelmioApiDocBundle (Symfony)
+    "swagger_doc",  # grape-swagger
+    "doc",  # Hono's OpenAPI examples
 )
 # Asked with OPTIONS: TorchServe answers `OPTIONS /` with its spec.
 OPTIONS_PATHS = ("",)
 DOCS_PAGES = (
     "docs",
+    "api-docs",  # swagger-ui-express, whose init script holds the spec itself
     "",
     "redoc",
     "documentation",
