@@ -52,6 +52,8 @@ EXPECTED = {
         {"/api/items", "/api/items/{item_id}", "/api/upload"},
         None,
     ),
+    # swagger-ui-express with the spec object: it is only in the page's init script.
+    "express": ("/api-docs/swagger-ui-init.js", {"/items", "/items/{itemId}", "/upload"}, None),
     "fastapi-mounted": (
         "/api/v1/openapi.json",
         {"/items", "/items/{item_id}", "/upload"},
