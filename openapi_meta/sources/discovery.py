@@ -84,6 +84,7 @@ WELL_KNOWN_PATHS = (
     "api/doc.json",  # NelmioApiDocBundle (Symfony)
     "swagger_doc",  # grape-swagger
     "doc",  # Hono's OpenAPI examples
+    "oas/spec",  # aiohttp-pydantic
 )
 # Asked with OPTIONS: TorchServe answers `OPTIONS /` with its spec.
 OPTIONS_PATHS = ("",)

@@ -2,8 +2,9 @@
 
 Each path is asked with a method it does not declare (OPTIONS, else TRACE): a router answers
 404 for a path it does not know and something else (405, or 200 from an automatic OPTIONS)
-for one it knows, before any handler runs. Not every router can tell the two apart: Express,
-Fastify and NestJS answer 404 to a wrong method. So the check calibrates first, on a path that
+for one it knows, before any handler runs. Not every router can tell the two apart: Fastify,
+NestJS (its catch-all 404 answers before Express's automatic OPTIONS) and Robyn answer 404 to
+a wrong method. So the check calibrates first, on a path that
 cannot exist and on one known to exist (the spec's own URL, or a preset's fingerprint route);
 when the answers are the same, it says so in an info finding instead of warning falsely.
 
