@@ -118,14 +118,23 @@ class _Process:
     def log_tail(self, lines: int) -> str:
         return tail(self.log, lines)
 
+    def log_head(self, lines: int) -> str:
+        return "\n".join(_read_at(self.log, 0, _LOG_WINDOW).splitlines()[:lines])
 
-def tail(log: IO[bytes], lines: int, *, window: int = 64 * 1024) -> str:
+
+_LOG_WINDOW = 64 * 1024
+
+
+def tail(log: IO[bytes], lines: int, *, window: int = _LOG_WINDOW) -> str:
     """The last `lines` lines of a log file (reading at most its last `window` bytes)."""
-    log.flush()
-    size = log.seek(0, os.SEEK_END)
-    log.seek(max(size - window, 0))
-    text = log.read().decode("utf-8", errors="replace")
-    return "\n".join(text.splitlines()[-lines:])
+    size = os.fstat(log.fileno()).st_size
+    return "\n".join(_read_at(log, max(size - window, 0), window).splitlines()[-lines:])
+
+
+def _read_at(log: IO[bytes], offset: int, size: int) -> str:
+    # pread, not seek + read: the server writes through the same open file, and a seek here
+    # would move where its next line lands.
+    return os.pread(log.fileno(), size, offset).decode("utf-8", errors="replace")
 
 
 def _port_answers(port: int) -> bool:

@@ -306,6 +306,22 @@ class _Container:
         except docker.errors.DockerException:
             return ""
 
+    def log_head(self, lines: int) -> str:
+        """Read from the start only as far as `lines` lines (a log may be megabytes)."""
+        read = b""
+        try:
+            stream = self.container.logs(stream=True, follow=False)
+            try:
+                for chunk in stream:
+                    read += chunk
+                    if read.count(b"\n") >= lines:
+                        break
+            finally:
+                stream.close()
+        except docker.errors.DockerException:
+            pass
+        return "\n".join(read.decode("utf-8", errors="replace").splitlines()[:lines])
+
 
 def _host_port(container: Any, port: int, watched: _Container) -> int:
     """The host port the engine chose for `port`; it is known once the container runs."""

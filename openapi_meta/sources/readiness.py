@@ -33,6 +33,9 @@ MAX_DELAY = 1.0
 # long it is taken at its word.
 NO_SPEC_GRACE = 1.0
 LOG_LINES = 50
+# Of those, the first lines of a longer log: where a server says how it started, before the
+# lines of the requests that looked for its spec.
+LOG_HEAD_LINES = 10
 # Start-up URLs a server prints (where its docs are) are looked for in this many lines.
 HINT_LINES = 200
 # A silent port is diagnosed from this long after the start, and the diagnosis must hold this
@@ -51,6 +54,9 @@ class Watched(Protocol):
 
     def log_tail(self, lines: int) -> str:
         """Its last `lines` lines of output."""
+
+    def log_head(self, lines: int) -> str:
+        """Its first `lines` lines of output."""
 
 
 class RouteUnusable(SourceError):
@@ -230,12 +236,22 @@ def check_alive(watched: Watched | None) -> None:
 
 
 def error_with_logs(message: str, watched: Watched | None) -> SourceError:
-    """`message` followed by the last log lines of what was watched."""
+    """`message` followed by the log of what was watched: all of it when short, else its
+    first and last lines (how it started; what it said last)."""
     if watched is None:
         return SourceError(message)
-    tail = watched.log_tail(LOG_LINES).rstrip()
+    tail = watched.log_tail(LOG_LINES + 1).rstrip()
     if not tail:
         return SourceError(f"{message}\n(no output from {watched.description})")
     lines = tail.splitlines()
-    header = f"last {len(lines)} log line{'s' if len(lines) != 1 else ''} of {watched.description}:"
-    return SourceError(f"{message}\n{header}\n" + "\n".join("  | " + line for line in lines))
+    if len(lines) <= LOG_LINES:
+        header = f"last {len(lines)} log line{'s' if len(lines) != 1 else ''}"
+    else:
+        head = watched.log_head(LOG_HEAD_LINES).rstrip().splitlines()
+        last = LOG_LINES - len(head)
+        header = f"first {len(head)} and last {last} log lines"
+        lines = [*head, "...", *lines[-last:]]
+    return SourceError(
+        f"{message}\n{header} of {watched.description}:\n"
+        + "\n".join("  | " + line for line in lines)
+    )

@@ -218,6 +218,18 @@ def test_command_that_exits_is_exit_3_with_its_logs(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_a_long_log_shows_how_the_server_started_and_what_it_said_last(tmp_path: Path) -> None:
+    script = "import sys; [print(f'line {n}', flush=True) for n in range(1, 121)]; sys.exit(4)"
+    result = run_cli(
+        "extract", "--command", f'{PYTHON} -c "{script}"', "--port", str(free_port()), cwd=tmp_path
+    )
+    assert result.returncode == 3
+    assert "first 10 and last 40 log lines of the command:" in result.stderr
+    shown = [line[4:] for line in result.stderr.splitlines() if line.startswith("  | ")]
+    expected = [f"line {n}" for n in range(1, 11)] + ["..."]
+    assert shown == expected + [f"line {n}" for n in range(81, 121)]
+
+
 def test_command_that_never_serves_times_out_and_is_killed(tmp_path: Path) -> None:
     pid_file = tmp_path / "server.pid"
     command = f"echo $$ > {pid_file}; echo starting; exec sleep 300"
