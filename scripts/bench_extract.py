@@ -111,6 +111,7 @@ FRAMEWORK_SPECS = {
     "bentoml": ("/docs.json", 3000),
     "connexion": ("/api/openapi.json", 8000),
     "django-ninja": ("/api/openapi.json", 8000),
+    "express": ("/api-docs/swagger-ui-init.js", 3000),  # the spec is inline in it
     "fastapi-mounted": ("/api/v1/openapi.json", 8000),
     "fastify": ("/reference/json", 3000),
     "gradio": ("/gradio_api/openapi.json", 8000),
