@@ -131,7 +131,17 @@ def conform_schema(node: JSONObject, pointer: str, context: Any) -> None:
     pattern = node.get("pattern")
     if pattern is not None:
         problem = regex_problem(pattern)  # type: ignore[arg-type]
-        if problem is not None:
+        anchored = _ecma_anchors(pattern) if problem is not None else None  # type: ignore[arg-type]
+        if anchored is not None and regex_problem(anchored) is None:
+            node["pattern"] = anchored
+            report(
+                "pattern-anchors",
+                Level.INFO,
+                join_pointer(pointer, "pattern"),
+                f"pattern {brief(pattern)} written as {brief(anchored)}: \\A and \\z (\\Z) are"
+                " the start and end of the string in Python and Ruby, ^ and $ in JavaScript",
+            )
+        elif problem is not None:
             del node["pattern"]
             report(
                 "pattern-removed",
@@ -191,6 +201,30 @@ def regex_problem(pattern: str) -> str | None:
     if letter is not None:
         return f"\\{letter} is not an escape in JavaScript (ECMA 262), where it means {letter!r}"
     return None
+
+
+def _ecma_anchors(pattern: str) -> str | None:
+    """`pattern` with Python's and Ruby's string anchors (`\\A`, `\\z`, `\\Z`) written as
+    JavaScript's `^` and `$`, outside character classes; None when it has none."""
+    out: list[str] = []
+    in_class = changed = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            pair = pattern[index : index + 2]
+            anchor = None if in_class else {"\\A": "^", "\\z": "$", "\\Z": "$"}.get(pair)
+            out.append(anchor or pair)
+            changed = changed or anchor is not None
+            index += 2
+            continue
+        if char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        out.append(char)
+        index += 1
+    return "".join(out) if changed else None
 
 
 def _foreign_escape(pattern: str) -> str | None:
