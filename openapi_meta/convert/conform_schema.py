@@ -12,7 +12,8 @@ inside values, each repaired with a finding:
 - `pattern` is a regular expression that every reader understands the same way: valid in
   ECMA 262 (JavaScript, what JSON Schema specifies), in Python's `re` (what validators here
   use without `regress`), and free of escapes that mean something else in JavaScript (`\\z`,
-  `\\A`, `\\Z` are anchors in Python and Ruby, plain letters in JavaScript);
+  `\\A`, `\\Z` are anchors in Python and Ruby, plain letters in JavaScript: they are
+  rewritten as `^` and `$`, which mean the same; anything else is removed);
 - `type: array` has `items` (3.0 requires it; `{}` accepts any item).
 """
 
