@@ -2,13 +2,16 @@
 
 3.0 requires a default to be valid against its schema (openapi-spec-validator checks it);
 real servers emit `default: {}` on objects with required properties (Kubernetes) or
-`default: 'null'` strings for nullable fields (TGI). A `'null'` string on a nullable schema
-becomes `null`; anything else is removed. Runs once on the converted document, so the value is
-checked against the schema as 3.0 reads it, with `$ref`s resolved in the document.
+`default: 'null'` strings for nullable fields (TGI), and YAML specs write an object's example
+as JSON text in a block scalar (Typesense). A `'null'` string on a nullable schema becomes
+`null`, JSON text the object or list it spells when that is valid; anything else is removed.
+Runs once on the converted document, so the value is checked against the schema as 3.0 reads
+it, with `$ref`s resolved in the document.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from openapi_meta.default_check import quick_valid
@@ -40,15 +43,22 @@ class RepairValues:
                 if (value is None and node.get("nullable") is True) or quick_valid(schema, value):
                     continue
                 reference = reference or _reference(document)
-                try:
-                    error = next(reference(schema).iter_errors(value), None)
-                except Exception as exc:  # an unresolvable $ref: validation reports it
-                    error = exc
+                error = _first_error(reference(schema), value)
                 if error is None:
                     continue
                 where = join_pointer(pointer, key)
                 reason = getattr(error, "message", str(error))
-                if value == "null" and node.get("nullable") is True:
+                spelled = _json_container(value)
+                if spelled is not None and _first_error(reference(schema), spelled) is None:
+                    node[key] = spelled
+                    self.context.report(
+                        f"{key}-parsed",
+                        Level.INFO,
+                        where,
+                        f"{key} {_short(value)} is JSON text: read as the"
+                        f" {'object' if type(spelled) is dict else 'list'} it spells",
+                    )
+                elif value == "null" and node.get("nullable") is True:
                     node[key] = None
                     self.context.report(
                         f"{key}-repaired",
@@ -78,6 +88,24 @@ def _reference(document: dict[str, Any]) -> Any:
     return lambda schema: OAS30Validator(
         schema, _resolver=resolver, format_checker=oas30_format_checker
     )
+
+
+def _json_container(value: Any) -> Any:
+    """The object or list a string spells as JSON, else None."""
+    if type(value) is not str or value.lstrip()[:1] not in ("{", "["):
+        return None
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return None
+    return parsed if type(parsed) in (dict, list) else None
+
+
+def _first_error(validator: Any, value: Any) -> Any:
+    try:
+        return next(validator.iter_errors(value), None)
+    except Exception as exc:  # an unresolvable $ref: validation reports it
+        return exc
 
 
 def _short(value: Any) -> str:
