@@ -369,6 +369,25 @@ def test_a_reference_back_into_the_root_file_becomes_a_local_ref() -> None:
     assert list(schemas) == ["Id", "Pet"]
 
 
+@pytest.mark.parametrize("owned", [False, True])
+def test_a_root_that_names_its_own_file_refers_to_itself(tmp_path: Path, owned: bool) -> None:
+    # pi-hole's clients.yaml writes `clients.yaml#/components/schemas/client` inside itself;
+    # an earlier reference to another file is bundled first (and, when owned, edited in place).
+    (tmp_path / "Other.yaml").write_text("type: integer\n")
+    (tmp_path / "self.yaml").write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+        "    First: {$ref: 'Other.yaml'}\n"
+        "    Pair: {properties: {a: {$ref: 'self.yaml#/components/schemas/Item'}}}\n"
+        "    Item: {type: string}\n"
+    )
+    raw = FileSource(tmp_path / "self.yaml").fetch()
+    result = convert(load_document(raw), base_dir=raw.base_dir, name=raw.name, owned=owned)
+    schemas = result.document["components"]["schemas"]
+    assert schemas["Pair"]["properties"]["a"] == {"$ref": "#/components/schemas/Item"}
+    assert sorted(schemas) == ["First", "Item", "Pair"]
+    assert not [f for f in result.findings if f.code == "ref-unresolved"]
+
+
 def test_input_is_not_mutated_and_output_is_deterministic() -> None:
     raw = FileSource(FIXTURES / "split30" / "openapi.yaml").fetch()
     document = load_document(raw)

@@ -170,6 +170,7 @@ class _Bundler:
     referenceable: frozenset[str] = field(init=False)
     root_doc: _Doc = field(init=False)
     root_dir: Path | None = field(init=False)
+    root_path: Path | None = field(init=False)  # the root spec's own file, when it is one
     fence: Path | None = field(init=False)  # no file reference may leave this folder
     # Per-run caches and state: each file is read and parsed once.
     texts: dict[str, str] = field(default_factory=dict)
@@ -186,6 +187,8 @@ class _Bundler:
         self.table, self.sections, self.referenceable = _table_for(self.root)
         self.root_doc = _Doc("", self.root_name)
         self.root_dir = self.base_dir.resolve() if self.base_dir is not None else None
+        own = self.root_dir / Path(self.root_name).name if self.root_dir is not None else None
+        self.root_path = own if own is not None and own.is_file() else None
         fence = self.ref_root if self.ref_root is not None else self.base_dir
         self.fence = fence.resolve() if fence is not None else None
         for section in dict.fromkeys(self.sections.values()):
@@ -386,8 +389,8 @@ class _Bundler:
         section = self.sections.get(type_name)
         wanted = None
         if target_doc.is_root:
-            if not doc.is_root:
-                value["$ref"] = "#" + _fragment(tokens)
+            if not doc.is_root or not ref.startswith("#"):
+                value["$ref"] = "#" + _fragment(tokens)  # the root's own file, named
             target = _resolved(self.root, tokens)
             hoist = (
                 section is not None
@@ -659,6 +662,8 @@ class _Bundler:
                 " If the shared files are yours, give a folder that holds them all with"
                 " --ref-root DIR (ref_root= in Python)"
             )
+        if path == self.root_path:
+            return self.root_doc, tokens  # `clients.yaml#/...` written in clients.yaml itself
         target = _Doc(str(path), _display(path, self.root_dir), path=path)
         if target.suffix in _DATA_SUFFIXES:
             self.data(target, ref, doc, pointer)  # parse once; notices a reference to the root
