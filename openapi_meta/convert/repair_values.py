@@ -2,9 +2,11 @@
 
 3.0 requires a default to be valid against its schema (openapi-spec-validator checks it);
 real servers emit `default: {}` on objects with required properties (Kubernetes) or
-`default: 'null'` strings for nullable fields (TGI), and YAML specs write an object's example
-as JSON text in a block scalar (Typesense). A `'null'` string on a nullable schema becomes
-`null`, JSON text the object or list it spells when that is valid; anything else is removed.
+`default: 'null'` strings for nullable fields (TGI), YAML specs write an object's example
+as JSON text in a block scalar (Typesense), and a list's example is often its one item. A
+`'null'` string on a nullable schema becomes `null`; JSON text becomes the object or list it
+spells, and a lone item a one-item list, when the schema accepts that; anything else is
+removed.
 Runs once on the converted document, so the value is checked against the schema as 3.0 reads
 it, with `$ref`s resolved in the document.
 """
@@ -48,15 +50,11 @@ class RepairValues:
                     continue
                 where = join_pointer(pointer, key)
                 reason = getattr(error, "message", str(error))
-                spelled = _json_container(value)
-                if spelled is not None and _first_error(reference(schema), spelled) is None:
-                    node[key] = spelled
+                reshaped = _reshaped(value, reference(schema))
+                if reshaped is not None:
+                    node[key], how = reshaped
                     self.context.report(
-                        f"{key}-parsed",
-                        Level.INFO,
-                        where,
-                        f"{key} {_short(value)} is JSON text: read as the"
-                        f" {'object' if type(spelled) is dict else 'list'} it spells",
+                        f"{key}-reshaped", Level.INFO, where, f"{key} {_short(value)} {how}"
                     )
                 elif value == "null" and node.get("nullable") is True:
                     node[key] = None
@@ -90,15 +88,24 @@ def _reference(document: dict[str, Any]) -> Any:
     )
 
 
-def _json_container(value: Any) -> Any:
-    """The object or list a string spells as JSON, else None."""
-    if type(value) is not str or value.lstrip()[:1] not in ("{", "["):
-        return None
-    try:
-        parsed = json.loads(value)
-    except ValueError:
-        return None
-    return parsed if type(parsed) in (dict, list) else None
+def _reshaped(value: Any, validator: Any) -> tuple[Any, str] | None:
+    """`value` in a shape the schema accepts, when the intent is certain, and how it was read:
+    JSON text as the object or list it spells, a lone item as a list of one."""
+    candidates = []
+    if type(value) is str and value.lstrip()[:1] in ("{", "["):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = None
+        if type(parsed) in (dict, list):
+            kind = "object" if type(parsed) is dict else "list"
+            candidates.append((parsed, f"is JSON text: read as the {kind} it spells"))
+    if value is not None and type(value) is not list:
+        candidates.append(([value], "is one item where a list belongs: read as a list of one"))
+    for candidate, how in candidates:
+        if _first_error(validator, candidate) is None:
+            return candidate, how
+    return None
 
 
 def _first_error(validator: Any, value: Any) -> Any:
