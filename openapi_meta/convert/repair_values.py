@@ -4,9 +4,9 @@
 real servers emit `default: {}` on objects with required properties (Kubernetes) or
 `default: 'null'` strings for nullable fields (TGI), YAML specs write an object's example
 as JSON text in a block scalar (Typesense), and a list's example is often its one item. A
-`'null'` string on a nullable schema becomes `null`; JSON text becomes the object or list it
-spells, and a lone item a one-item list, when the schema accepts that; anything else is
-removed.
+`'null'` string on a nullable schema becomes `null`; other JSON text (`'false'`, `'0.2'`, an
+object) becomes the value it spells, and a lone item a one-item list, when the schema accepts
+that; anything else is removed.
 Runs once on the converted document, so the value is checked against the schema as 3.0 reads
 it, with `$ref`s resolved in the document.
 """
@@ -90,9 +90,9 @@ def _reference(document: dict[str, Any]) -> Any:
 
 def _reshaped(value: Any, validator: Any) -> tuple[Any, str] | None:
     """`value` in a shape the schema accepts, when the intent is certain, and how it was read:
-    JSON text as the object or list it spells, a lone item as a list of one."""
+    JSON text as the value it spells, a lone item as a list of one."""
     candidates = []
-    if type(value) is str and value.lstrip()[:1] in ("{", "["):
+    if type(value) is str:
         try:
             parsed = json.loads(value)
         except ValueError:
@@ -100,6 +100,8 @@ def _reshaped(value: Any, validator: Any) -> tuple[Any, str] | None:
         if type(parsed) in (dict, list):
             kind = "object" if type(parsed) is dict else "list"
             candidates.append((parsed, f"is JSON text: read as the {kind} it spells"))
+        elif type(parsed) in (bool, int, float):  # `'false'`, `'0.2'`; 'null' has its own rule
+            candidates.append((parsed, f"is the text of a JSON value: read as {parsed!r}"))
     if value is not None and type(value) is not list:
         candidates.append(([value], "is one item where a list belongs: read as a list of one"))
     for candidate, how in candidates:
