@@ -6,7 +6,7 @@ real servers emit `default: {}` on objects with required properties (Kubernetes)
 as JSON text in a block scalar (Typesense), and a list's example is often its one item. A
 `'null'` string on a nullable schema becomes `null`; other JSON text (`'false'`, `'0.2'`, an
 object) becomes the value it spells, and a lone item a one-item list, when the schema accepts
-that; anything else is removed.
+that, as does a number where text belongs (Binance's decimals); anything else is removed.
 Runs once on the converted document, so the value is checked against the schema as 3.0 reads
 it, with `$ref`s resolved in the document.
 """
@@ -90,7 +90,7 @@ def _reference(document: dict[str, Any]) -> Any:
 
 def _reshaped(value: Any, validator: Any) -> tuple[Any, str] | None:
     """`value` in a shape the schema accepts, when the intent is certain, and how it was read:
-    JSON text as the value it spells, a lone item as a list of one."""
+    JSON text as the value it spells, a number as its text, a lone item as a list of one."""
     candidates = []
     if type(value) is str:
         try:
@@ -102,6 +102,9 @@ def _reshaped(value: Any, validator: Any) -> tuple[Any, str] | None:
             candidates.append((parsed, f"is JSON text: read as the {kind} it spells"))
         elif type(parsed) in (bool, int, float):  # `'false'`, `'0.2'`; 'null' has its own rule
             candidates.append((parsed, f"is the text of a JSON value: read as {parsed!r}"))
+    elif type(value) in (int, float):  # a decimal written as a number where text belongs
+        text = json.dumps(value)
+        candidates.append((text, f"is a number where text belongs: read as {text!r}"))
     if value is not None and type(value) is not list:
         candidates.append(([value], "is one item where a list belongs: read as a list of one"))
     for candidate, how in candidates:
