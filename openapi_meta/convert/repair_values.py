@@ -45,12 +45,13 @@ class RepairValues:
                 if (value is None and node.get("nullable") is True) or quick_valid(schema, value):
                     continue
                 reference = reference or _reference(document)
-                error = _first_error(reference(schema), value)
+                validator = reference(schema)
+                error = _first_error(validator, value)
                 if error is None:
                     continue
                 where = join_pointer(pointer, key)
                 reason = getattr(error, "message", str(error))
-                reshaped = _reshaped(value, reference(schema))
+                reshaped = _reshaped(value, validator)
                 if reshaped is not None:
                     node[key], how = reshaped
                     self.context.report(
